@@ -1,0 +1,28 @@
+import { startLocalEnv } from '../../tools/localenv/index.js';
+
+/** What an integration test needs from the local environment. */
+export interface TestEnv {
+  kubeconfigPath: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  /** Stops the environment if this test started it; a no-op for the shared one. */
+  release(): Promise<void>;
+}
+
+/**
+ * The shared environment `npm test` starts (passed in BALLAST_TEST_* variables), or, when a test
+ * file runs on its own, a fresh one. Never skips: if the environment cannot start, this throws.
+ */
+export async function useLocalEnv(): Promise<TestEnv> {
+  const { BALLAST_TEST_KUBECONFIG: kubeconfigPath, BALLAST_TEST_TEMPORAL_ADDRESS: temporalAddress } = process.env;
+  if (kubeconfigPath && temporalAddress) {
+    return { kubeconfigPath, temporalAddress, temporalNamespace: 'default', release: async () => {} };
+  }
+  const env = await startLocalEnv();
+  return {
+    kubeconfigPath: env.kubeconfigPath,
+    temporalAddress: env.temporal.address,
+    temporalNamespace: env.temporal.namespace,
+    release: () => env.stop(),
+  };
+}

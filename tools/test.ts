@@ -1,0 +1,58 @@
+/**
+ * `npm test`: lint, typecheck, then every test under test/ with node's test runner, against one
+ * shared local environment (real Kubernetes control plane + Temporal) started here.
+ *
+ * `npm test -- <files…>` runs only those files (still with the environment).
+ */
+import { spawnSync } from 'node:child_process';
+import { startLocalEnv } from './localenv/index.js';
+
+function step(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const started = performance.now();
+  console.log(`\n▶ ${name}`);
+  const res = spawnSync(cmd, args, { stdio: 'inherit', env });
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  if (res.status !== 0) {
+    console.error(`✖ ${name} failed after ${secs} s`);
+    process.exitCode = res.status ?? 1;
+    throw new Error(`${name} failed`);
+  }
+  console.log(`✔ ${name} (${secs} s)`);
+}
+
+const files = process.argv.slice(2);
+const bin = (name: string): string => `node_modules/.bin/${name}`;
+
+try {
+  if (files.length === 0) {
+    step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+    step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']);
+  }
+  const env = await startLocalEnv({ log: console.log });
+  try {
+    step(
+      'tests',
+      process.execPath,
+      [
+        '--import', 'tsx',
+        '--test',
+        '--test-reporter=spec',
+        '--test-concurrency=2',
+        '--test-timeout=600000',
+        ...(files.length > 0 ? files : ['test/**/*.test.ts']),
+      ],
+      {
+        ...process.env,
+        BALLAST_TEST_KUBECONFIG: env.kubeconfigPath,
+        BALLAST_TEST_TEMPORAL_ADDRESS: env.temporal.address,
+      }
+    );
+  } finally {
+    await env.stop({ keep: process.exitCode !== undefined && process.exitCode !== 0 });
+  }
+} catch (err) {
+  if (!process.exitCode) {
+    console.error(err);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Pinned versions of every infrastructure binary Ballast runs against. Changing a pin here
+ * changes the cache key, so the next `npm run tools` rebuilds exactly that tool.
+ */
+export const KUBERNETES_VERSION = 'v1.34.4';
+/** etcd is the version k8s.io/kubernetes v1.34.4 itself requires (go.mod), so kube-apiserver is tested against it. */
+export const ETCD_VERSION = 'v3.6.4';
+/** Newest temporal CLI whose go.mod has no replace directive (v1.6+ replace ./cliext, which `go install` refuses). */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const KWOK_VERSION = 'v0.8.0';
+export const HELM_VERSION = 'v4.3.1';
+/** v5.8.3 requires go 1.27; v5.8.2 is the newest that builds with the machine's Go 1.26. */
+export const KUSTOMIZE_VERSION = 'v5.8.2';

@@ -1,0 +1,21 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createRequire } from 'node:module';
+import { createActivities } from '../activities/index.js';
+import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
+import type { Config } from './config.js';
+
+const require = createRequire(import.meta.url);
+
+/** Builds a Ballast worker: clients → activities → Worker on the configured task queue. */
+export async function createBallastWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const kube = createKubeClients(loadKubeConfig({ kubeconfigPath: config.kubeconfig, context: config.kubeContext }));
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    workflowsPath: require.resolve('../workflows/index.ts'),
+    activities: createActivities({ kube, fieldManager: config.fieldManager }),
+  });
+  return { worker, connection };
+}
