@@ -3,11 +3,13 @@ import { createRequire } from 'node:module';
 import { createActivities } from '../activities/index.js';
 import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
 import type { Config } from './config.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
 
 const require = createRequire(import.meta.url);
 
 /** Builds a Ballast worker: clients → activities → Worker on the configured task queue. */
 export async function createBallastWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection }> {
+  installTemporalRuntime();
   const kube = createKubeClients(loadKubeConfig({ kubeconfigPath: config.kubeconfig, context: config.kubeContext }));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await Worker.create({

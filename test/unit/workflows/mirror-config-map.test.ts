@@ -1,20 +1,19 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Activities, MirrorConfigMapInput } from '../../../activities/index.js';
-import { toolPath } from '../../../tools/toolchain/build.js';
 import { mirrorConfigMapWorkflow } from '../../../workflows/index.js';
 import { uniqueName } from '../../support/names.js';
+import { createTestWorkflowEnv } from '../../support/temporal.js';
 
 const require = createRequire(import.meta.url);
 
 describe('mirrorConfigMapWorkflow', () => {
   let env: TestWorkflowEnvironment;
   before(async () => {
-    // The SDK would download a server; this machine builds its own, so point it at the cached binary.
-    env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: toolPath('temporal') } } });
+    env = await createTestWorkflowEnv();
   });
   after(async () => env?.teardown());
 
