@@ -2,23 +2,63 @@
  * Every activity of a Ballast worker, built from the clients they need. Workflows import only the
  * `Activities` *type* from here (enforced by lint), never the implementations.
  */
+import { createFetchActivities, type FetchActivities } from './gitrepository/fetch.js';
+import { createGitFinalizeActivities, type GitFinalizeActivities } from './gitrepository/finalize.js';
+import { createGitLoadActivities, type GitLoadActivities } from './gitrepository/load.js';
 import type { KubeClients } from './kube/client.js';
 import { createConfigMapActivities, type ConfigMapActivities } from './kube/config-map.js';
+import { createApplyActivities, type ApplyActivities } from './kustomization/apply.js';
+import { createBuildActivities, type BuildActivities } from './kustomization/build.js';
+import { createFinalizeActivities, type FinalizeActivities } from './kustomization/finalize.js';
+import { createHealthActivities, type HealthActivities } from './kustomization/health.js';
+import { createLoadActivities, type LoadActivities } from './kustomization/load.js';
+import { BuildCache } from './kustomization/materialize.js';
+import { createPruneActivities, type PruneActivities } from './kustomization/prune.js';
+import { createStatusActivities, type StatusActivities } from './kustomization/status.js';
+import type { ArtifactStore } from './source/artifact-store.js';
 
 /** Clients and settings the activity factories receive; tests hand in their own. */
 export interface ActivityDeps {
   kube: KubeClients;
   /** Field manager for server-side apply. */
   fieldManager: string;
+  store: ArtifactStore;
+  kustomizeBinary: string;
+  /** Allow `file://` and plain local paths as Git URLs (tests only). */
+  allowLocalGit?: boolean;
+  /** Poll period of health checks. */
+  healthPollMs?: number;
 }
 
 /** Every activity a workflow may call, by name. */
-export type Activities = ConfigMapActivities;
+export type Activities = ConfigMapActivities &
+  LoadActivities &
+  BuildActivities &
+  ApplyActivities &
+  PruneActivities &
+  HealthActivities &
+  StatusActivities &
+  FinalizeActivities &
+  GitLoadActivities &
+  FetchActivities &
+  GitFinalizeActivities;
 
 /** Builds all activities of one worker. */
 export function createActivities(deps: ActivityDeps): Activities {
+  const builds = new BuildCache();
+  const materialize = { kube: deps.kube, store: deps.store, kustomizeBinary: deps.kustomizeBinary, builds };
   return {
     ...createConfigMapActivities(deps),
+    ...createLoadActivities(deps),
+    ...createBuildActivities(materialize),
+    ...createApplyActivities({ ...materialize, fieldManager: deps.fieldManager }),
+    ...createPruneActivities(materialize),
+    ...createHealthActivities({ ...materialize, pollMs: deps.healthPollMs }),
+    ...createStatusActivities(deps),
+    ...createFinalizeActivities(deps),
+    ...createGitLoadActivities(deps),
+    ...createFetchActivities(deps),
+    ...createGitFinalizeActivities(deps),
   };
 }
 

@@ -21,3 +21,6 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Bool'> = {
   BallastRevision: 'Keyword',
   BallastReady: 'Bool',
 };
+
+/** Every Ballast search attribute key, for registering them all at once. */
+export const ALL_SEARCH_ATTRIBUTES = [BallastKind, BallastNamespace, BallastName, BallastCluster, BallastRevision, BallastReady];

@@ -28,7 +28,10 @@ if [ ! -f "$STAMP" ] || ! cmp -s package-lock.json "$STAMP"; then
 fi
 
 task="$1"; shift
-node --import tsx tools/toolchain/main.ts
+# Only the tasks that run the local environment need the infrastructure binaries.
+case "$task" in
+  tools|test|dev|bench) node --import tsx tools/toolchain/main.ts ;;
+esac
 case "$task" in
   tools) ;;
   *) exec node --import tsx "tools/$task.ts" "$@" ;;

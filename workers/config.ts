@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../api/task-queues.js';
 
@@ -15,6 +17,10 @@ const ConfigSchema = z.object({
   /** Name of the managed cluster, the first segment of every workflow ID. */
   clusterName: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes').default('local'),
   fieldManager: z.string().min(1).default('ballast'),
+  /** Directory of the local artifact store (shared by the workers of one host). */
+  artifactDir: z.string().min(1).default(path.join(tmpdir(), 'ballast-artifacts')),
+  /** The kustomize binary; a bare name is looked up on PATH. */
+  kustomizeBinary: z.string().min(1).default('kustomize'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -29,6 +35,8 @@ const ENV: Record<string, keyof Config> = {
   BALLAST_KUBE_CONTEXT: 'kubeContext',
   BALLAST_CLUSTER_NAME: 'clusterName',
   BALLAST_FIELD_MANAGER: 'fieldManager',
+  BALLAST_ARTIFACT_DIR: 'artifactDir',
+  BALLAST_KUSTOMIZE: 'kustomizeBinary',
   BALLAST_LOG_LEVEL: 'logLevel',
 };
 

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createRequire } from 'node:module';
-import { createActivities } from '../activities/index.js';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { LocalArtifactStore } from '../activities/source/artifact-store.js';
 import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
 import type { Config } from './config.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
@@ -8,7 +9,10 @@ import { installTemporalRuntime } from './temporal-runtime.js';
 const require = createRequire(import.meta.url);
 
 /** Builds a Ballast worker: clients → activities → Worker on the configured task queue. */
-export async function createBallastWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createBallastWorker(
+  config: Config,
+  extra: Partial<Pick<ActivityDeps, 'allowLocalGit' | 'healthPollMs'>> = {}
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   installTemporalRuntime();
   const kube = createKubeClients(loadKubeConfig({ kubeconfigPath: config.kubeconfig, context: config.kubeContext }));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
@@ -17,7 +21,13 @@ export async function createBallastWorker(config: Config): Promise<{ worker: Wor
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('../workflows/index.ts'),
-    activities: createActivities({ kube, fieldManager: config.fieldManager }),
+    activities: createActivities({
+      kube,
+      fieldManager: config.fieldManager,
+      store: new LocalArtifactStore(config.artifactDir),
+      kustomizeBinary: config.kustomizeBinary,
+      ...extra,
+    }),
   });
   return { worker, connection };
 }

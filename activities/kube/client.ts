@@ -1,10 +1,18 @@
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 
 /** The Kubernetes clients activities receive from their factory; built once per worker. */
 export interface KubeClients {
   config: KubeConfig;
   core: CoreV1Api;
   objects: KubernetesObjectApi;
+  custom: CustomObjectsApi;
 }
 
 /**
@@ -21,7 +29,12 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string; context?: string
 
 /** Builds the typed and the generic object API over one kubeconfig. */
 export function createKubeClients(config: KubeConfig): KubeClients {
-  return { config, core: config.makeApiClient(CoreV1Api), objects: KubernetesObjectApi.makeApiClient(config) };
+  return {
+    config,
+    core: config.makeApiClient(CoreV1Api),
+    objects: KubernetesObjectApi.makeApiClient(config),
+    custom: config.makeApiClient(CustomObjectsApi),
+  };
 }
 
 /** Options of {@link serverSideApply}. */

@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES } from '../../api/search-attributes.js';
 import { toolPath } from '../../tools/toolchain/build.js';
 import { installTemporalRuntime } from '../../workers/temporal-runtime.js';
 
@@ -8,5 +9,7 @@ import { installTemporalRuntime } from '../../workers/temporal-runtime.js';
  */
 export async function createTestWorkflowEnv(): Promise<TestWorkflowEnvironment> {
   installTemporalRuntime();
-  return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: toolPath('temporal') } } });
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: toolPath('temporal') }, searchAttributes: ALL_SEARCH_ATTRIBUTES },
+  });
 }

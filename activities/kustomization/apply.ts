@@ -1,0 +1,60 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { Reason } from '../../api/reasons.js';
+import { applyStaged, ApplyError, defaultApplyOptions } from '../kube/apply.js';
+import { dryRunAll } from '../kube/validate.js';
+import { classifyBuildError } from './build.js';
+import { materialize, readSpec, type MaterializeDeps } from './materialize.js';
+import type { ApplyResult, StepInput } from './types.js';
+
+export interface ApplyDeps extends MaterializeDeps {
+  fieldManager: string;
+}
+
+/** Activities that validate and apply a build. */
+export interface ApplyActivities {
+  /**
+   * Server-side dry-runs every object. Any refusal fails non-retryably with reason
+   * ReconciliationFailed and the apiserver's messages, before anything was applied.
+   */
+  validateKustomization(input: StepInput): Promise<{ objects: number }>;
+  /** Server-side applies in stages; returns the change-set counts. Idempotent. */
+  applyKustomization(input: StepInput): Promise<ApplyResult>;
+}
+
+async function built(deps: ApplyDeps, input: StepInput): Promise<Awaited<ReturnType<typeof materialize>>> {
+  try {
+    return await materialize(deps, input);
+  } catch (err) {
+    throw classifyBuildError(err);
+  }
+}
+
+export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
+  return {
+    async validateKustomization(input) {
+      const { objects } = await built(deps, input);
+      const problems = await dryRunAll(deps.kube, objects, { fieldManager: deps.fieldManager, concurrency: 8 });
+      if (problems.length > 0) {
+        const shown = problems.slice(0, 5).map((p) => `${p.object}: ${p.message}`);
+        const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+        throw ApplicationFailure.nonRetryable(`dry-run failed: ${shown.join('; ')}${more}`, Reason.ReconciliationFailed);
+      }
+      return { objects: objects.length };
+    },
+
+    async applyKustomization(input) {
+      const { objects } = await built(deps, input);
+      const ks = await readSpec(deps.kube, input).catch((err: unknown) => {
+        throw classifyBuildError(err);
+      });
+      try {
+        const changes = await applyStaged(deps.kube, objects, { ...defaultApplyOptions(deps.fieldManager), force: ks.spec.force });
+        const count = (a: string): number => changes.filter((c) => c.action === a).length;
+        return { created: count('created'), configured: count('configured'), unchanged: count('unchanged'), skipped: count('skipped') };
+      } catch (err) {
+        if (err instanceof ApplyError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, Reason.ReconciliationFailed);
+        throw err;
+      }
+    },
+  };
+}

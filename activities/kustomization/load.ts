@@ -1,0 +1,116 @@
+import { isTrue } from '../../api/conditions.js';
+import { GitRepositoryKind, type GitRepository } from '../../api/gitrepository.js';
+import { KustomizationKind, KustomizationSchema, type Kustomization } from '../../api/kustomization.js';
+import { formatIssues, parseDuration } from '../../api/meta.js';
+import type { KubeClients } from '../kube/client.js';
+import { readFluxObject, setFinalizer, type FluxObjectRef } from '../kube/flux-objects.js';
+import type { KustomizationPlan, KustomizationRef } from './types.js';
+
+const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+
+/** API coordinates of a Kustomization. */
+export function kustomizationRef(ref: KustomizationRef): FluxObjectRef {
+  return { group: KustomizationKind.group, version: KustomizationKind.version, plural: KustomizationKind.plural, ...ref };
+}
+
+const gitRepositoryRef = (namespace: string, name: string): FluxObjectRef => ({
+  group: GitRepositoryKind.group,
+  version: GitRepositoryKind.version,
+  plural: GitRepositoryKind.plural,
+  namespace,
+  name,
+});
+
+async function sourceState(kube: KubeClients, ks: Kustomization): Promise<KustomizationPlan['source']> {
+  const { kind, name } = ks.spec.sourceRef;
+  const namespace = ks.spec.sourceRef.namespace ?? ks.metadata.namespace ?? '';
+  if (kind !== 'GitRepository') return { ready: false, message: `source kind ${kind} is not supported yet` };
+  const src = await readFluxObject<GitRepository>(kube.custom, gitRepositoryRef(namespace, name));
+  if (!src) return { ready: false, message: `Source '${kind}/${namespace}/${name}' not found` };
+  const artifact = src.status?.artifact;
+  if (!artifact) return { ready: false, message: `Source '${kind}/${namespace}/${name}' is not ready: no artifact yet` };
+  return { ready: true, artifact: { revision: artifact.revision, digest: artifact.digest ?? '', path: artifact.path } };
+}
+
+/**
+ * Flux's dependency rule: each dependency exists, has reconciled its current generation, is
+ * Ready, and — when it uses the same source — has applied the revision this one is about to apply.
+ */
+async function dependencyState(kube: KubeClients, ks: Kustomization, revision: string | undefined): Promise<KustomizationPlan['dependencies']> {
+  for (const dep of ks.spec.dependsOn ?? []) {
+    const namespace = dep.namespace ?? ks.metadata.namespace ?? '';
+    const other = await readFluxObject<Kustomization>(kube.custom, kustomizationRef({ namespace, name: dep.name }));
+    const label = `'${namespace}/${dep.name}'`;
+    if (!other) return { ready: false, message: `dependency ${label} not found` };
+    const observed = other.status?.observedGeneration ?? -1;
+    if (observed !== other.metadata.generation || !isTrue(other.status?.conditions, 'Ready')) {
+      return { ready: false, message: `dependency ${label} is not ready` };
+    }
+    const sameSource =
+      other.spec.sourceRef.kind === ks.spec.sourceRef.kind &&
+      other.spec.sourceRef.name === ks.spec.sourceRef.name &&
+      (other.spec.sourceRef.namespace ?? namespace) === (ks.spec.sourceRef.namespace ?? ks.metadata.namespace);
+    if (sameSource && revision && other.status?.lastAppliedRevision !== revision) {
+      return { ready: false, message: `dependency ${label} has not applied revision ${revision} yet` };
+    }
+  }
+  return { ready: true };
+}
+
+const EMPTY_PLAN: Omit<KustomizationPlan, 'exists'> = {
+  generation: 0,
+  deleting: false,
+  suspended: false,
+  intervalMs: 600_000,
+  retryIntervalMs: 600_000,
+  timeoutMs: 600_000,
+  prune: false,
+  rollbackEnabled: false,
+  checksHealth: false,
+  source: { ready: false, message: 'not loaded' },
+  dependencies: { ready: true },
+};
+
+/** Activities that read a Kustomization and what it depends on. */
+export interface LoadActivities {
+  /**
+   * Reads the object, its source and its dependencies, and adds the finalizer to live objects.
+   * Writes nothing to status.
+   */
+  loadKustomization(ref: KustomizationRef): Promise<KustomizationPlan>;
+}
+
+export function createLoadActivities(deps: { kube: KubeClients }): LoadActivities {
+  return {
+    async loadKustomization(ref) {
+      const raw = await readFluxObject<Kustomization>(deps.kube.custom, kustomizationRef(ref));
+      if (!raw) return { ...EMPTY_PLAN, exists: false };
+      const base = {
+        ...EMPTY_PLAN,
+        exists: true,
+        generation: raw.metadata.generation ?? 0,
+        deleting: raw.metadata.deletionTimestamp !== undefined,
+        suspended: raw.spec?.suspend === true,
+        requestedAt: raw.metadata.annotations?.[REQUESTED_AT],
+        lastAppliedRevision: raw.status?.lastAppliedRevision,
+      };
+      const parsed = KustomizationSchema.safeParse(raw);
+      if (!parsed.success) return { ...base, invalidSpec: formatIssues(parsed.error).replace(/\n/g, '; ') };
+      const ks = parsed.data;
+      if (!base.deleting) await setFinalizer(deps.kube.custom, kustomizationRef(ref), raw, true);
+      const intervalMs = parseDuration(ks.spec.interval);
+      const source = await sourceState(deps.kube, ks);
+      return {
+        ...base,
+        intervalMs,
+        retryIntervalMs: ks.spec.retryInterval ? parseDuration(ks.spec.retryInterval) : intervalMs,
+        timeoutMs: ks.spec.timeout ? parseDuration(ks.spec.timeout) : intervalMs,
+        prune: ks.spec.prune,
+        rollbackEnabled: ks.spec.rollback?.enabled === true,
+        checksHealth: ks.spec.wait === true || (ks.spec.healthChecks?.length ?? 0) > 0,
+        source,
+        dependencies: await dependencyState(deps.kube, ks, source.ready ? source.artifact.revision : undefined),
+      };
+    },
+  };
+}

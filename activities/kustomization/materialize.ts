@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { KustomizationSchema, type Kustomization } from '../../api/kustomization.js';
+import type { KubeClients } from '../kube/client.js';
+import { readFluxObject } from '../kube/flux-objects.js';
+import { buildManifests, type BuiltManifests } from '../kustomize/build.js';
+import { resolveSubstitutions } from '../kustomize/substitute-from.js';
+import { kustomizationRef } from './load.js';
+import type { StepInput } from './types.js';
+
+/** Where built artifacts are read from; the source activities' store implements it. */
+export interface ArtifactReader {
+  /** Extracts the artifact at `path` into `dir` after checking it has `digest`. */
+  extractTo(path: string, digest: string, dir: string): Promise<void>;
+}
+
+export interface MaterializeDeps {
+  kube: KubeClients;
+  store: ArtifactReader;
+  kustomizeBinary: string;
+  builds: BuildCache;
+}
+
+/** A build whose inputs changed under it (the object was edited or deleted); the next reconcile picks it up. */
+export class StaleBuildError extends Error {}
+
+/**
+ * Built manifests by build key, held in worker memory only. Steps after `build` run as separate
+ * activities, possibly on another worker: a miss there rebuilds from the same inputs, so manifests
+ * (and substituted Secret values) never travel through Temporal.
+ */
+export class BuildCache {
+  private readonly entries = new Map<string, BuiltManifests>();
+  constructor(private readonly max = 64) {}
+
+  get(key: string): BuiltManifests | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: BuiltManifests): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+export const buildKey = (input: StepInput): string =>
+  `${input.ref.namespace}/${input.ref.name}/${input.generation}/${input.artifact.digest}`;
+
+/** Owner labels stamped on every applied object, as Flux sets them. */
+export const ownerLabels = (ref: { namespace: string; name: string }): Record<string, string> => ({
+  'kustomize.toolkit.fluxcd.io/name': ref.name,
+  'kustomize.toolkit.fluxcd.io/namespace': ref.namespace,
+});
+
+/** Reads the Kustomization at the generation the workflow planned with. */
+export async function readSpec(kube: KubeClients, input: StepInput): Promise<Kustomization> {
+  const raw = await readFluxObject<Kustomization>(kube.custom, kustomizationRef(input.ref));
+  if (!raw) throw new StaleBuildError(`Kustomization ${input.ref.namespace}/${input.ref.name} no longer exists`);
+  if (raw.metadata.generation !== input.generation) {
+    throw new StaleBuildError(`Kustomization changed (generation ${raw.metadata.generation}, planned ${input.generation})`);
+  }
+  return KustomizationSchema.parse(raw);
+}
+
+/** Builds fresh from the cluster state and the artifact, and caches the result. */
+export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeoutMs: number): Promise<BuiltManifests> {
+  const ks = await readSpec(deps.kube, input);
+  const dir = await mkdtemp(path.join(tmpdir(), 'ballast-build-'));
+  try {
+    await deps.store.extractTo(input.artifact.path, input.artifact.digest, dir);
+    const vars = await resolveSubstitutions(deps.kube, input.ref.namespace, ks.spec);
+    const built = await buildManifests(
+      { spec: ks.spec, artifactDir: dir, ownerLabels: ownerLabels(input.ref), vars },
+      { kustomizeBinary: deps.kustomizeBinary, timeoutMs }
+    );
+    deps.builds.set(buildKey(input), built);
+    return built;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The cached build for these inputs, rebuilt when this worker has not built it. */
+export async function materialize(deps: MaterializeDeps, input: StepInput): Promise<BuiltManifests> {
+  return deps.builds.get(buildKey(input)) ?? (await buildFresh(deps, input, 120_000));
+}

@@ -1,0 +1,92 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { KustomizationSpec } from '../../api/kustomization.js';
+import { prepareKustomization } from './generate.js';
+import { kustomizeBuild } from './kustomize-cli.js';
+import { shouldSubstitute, substituteVariables } from './substitute.js';
+
+/** A build failure the same inputs will always reproduce: bad YAML, missing fields, unknown variables. */
+export class BuildError extends Error {}
+
+/** `spec.path` is missing from the artifact or escapes it. */
+export class InvalidPathError extends Error {}
+
+export interface BuildManifestsInput {
+  spec: KustomizationSpec;
+  /** Directory the source artifact was extracted into. */
+  artifactDir: string;
+  /** Labels stamped on every object so prune can tell which objects are ours. */
+  ownerLabels: Record<string, string>;
+  /** Substitution variables; undefined when the spec has no postBuild. */
+  vars?: Record<string, string>;
+}
+
+export interface BuiltManifests {
+  objects: KubernetesObject[];
+  /** sha256 of the final manifests, the `digest` of history snapshots. */
+  digest: string;
+}
+
+/** Resolves `spec.path` inside the artifact, refusing paths that leave it (`../../etc`). */
+export async function resolveBuildPath(artifactDir: string, specPath: string | undefined): Promise<string> {
+  const root = path.resolve(artifactDir);
+  const dir = path.resolve(root, (specPath ?? '').replace(/^\.?\//, ''));
+  if (dir !== root && !dir.startsWith(root + path.sep)) throw new InvalidPathError(`path '${specPath}' is outside the artifact`);
+  const st = await stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new InvalidPathError(`path '${specPath ?? '.'}' not found in the artifact`);
+  return dir;
+}
+
+/** Splits kustomize's output into objects, rejecting anything that is not a complete Kubernetes object. */
+export function parseManifests(text: string): KubernetesObject[] {
+  const objects: KubernetesObject[] = [];
+  for (const [i, doc] of parseAllDocuments(text).entries()) {
+    if (doc.errors.length > 0) throw new BuildError(`document ${i + 1}: ${doc.errors[0]?.message}`);
+    const obj = doc.toJS() as KubernetesObject | null;
+    if (obj === null) continue;
+    if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) {
+      throw new BuildError(`document ${i + 1} is not a Kubernetes object: apiVersion, kind and metadata.name are required`);
+    }
+    objects.push(obj);
+  }
+  return objects;
+}
+
+function substitute(obj: KubernetesObject, vars: Record<string, string>): KubernetesObject {
+  if (!shouldSubstitute(obj)) return obj;
+  try {
+    const [doc] = parseAllDocuments(substituteVariables(stringify(obj), vars, { strict: true }));
+    return doc?.toJS() as KubernetesObject;
+  } catch (err) {
+    throw new BuildError(`${obj.kind}/${obj.metadata?.name}: ${(err as Error).message}`);
+  }
+}
+
+/** Stamps commonMetadata and the owner labels, which win over what the manifest says. */
+function stamp(obj: KubernetesObject, spec: KustomizationSpec, ownerLabels: Record<string, string>): KubernetesObject {
+  const metadata = { ...obj.metadata };
+  metadata.labels = { ...metadata.labels, ...spec.commonMetadata?.labels, ...ownerLabels };
+  if (spec.commonMetadata?.annotations) metadata.annotations = { ...metadata.annotations, ...spec.commonMetadata.annotations };
+  return { ...obj, metadata };
+}
+
+/**
+ * Builds the manifests of a Kustomization from an extracted artifact: prepare the kustomization,
+ * run kustomize, parse, substitute variables, stamp metadata. Same inputs → same objects and digest.
+ */
+export async function buildManifests(
+  input: BuildManifestsInput,
+  deps: { kustomizeBinary: string; timeoutMs: number }
+): Promise<BuiltManifests> {
+  const dir = await resolveBuildPath(input.artifactDir, input.spec.path);
+  await prepareKustomization(dir, input.spec);
+  const parsed = parseManifests(await kustomizeBuild(deps.kustomizeBinary, dir, { timeoutMs: deps.timeoutMs }));
+  const vars = input.vars;
+  const objects = parsed.map((o) => stamp(vars ? substitute(o, vars) : o, input.spec, input.ownerLabels));
+  const digest = createHash('sha256');
+  for (const o of objects) digest.update(stringify(o)).update('---\n');
+  return { objects, digest: `sha256:${digest.digest('hex')}` };
+}

@@ -1,0 +1,88 @@
+/**
+ * The single registry of condition reasons. A permanent failure is thrown as
+ * `ApplicationFailure.nonRetryable(message, Reason.X)` and the workflow writes that type straight
+ * into `Ready=False`, so every reason a condition can carry is declared here and nowhere else.
+ * The values are Flux's strings, so `flux`, kstatus and dashboards read Ballast's status unchanged.
+ *
+ * @module
+ */
+
+/** Condition and event reasons, Flux's plus the few Ballast adds (marked "Ballast-only"). */
+export const Reason = {
+  // Generic (fluxcd/pkg apis/meta).
+  /** The step or reconcile succeeded. */
+  Succeeded: 'Succeeded',
+  /** The step or reconcile failed. */
+  Failed: 'Failed',
+  /** Work is in progress (Reconciling=True, Ready=Unknown). */
+  Progressing: 'Progressing',
+  /** Work is in progress again after a failure. */
+  ProgressingWithRetry: 'ProgressingWithRetry',
+  /** `spec.suspend` is true; nothing was done. */
+  Suspended: 'Suspended',
+  /** An object in `spec.dependsOn` is not ready yet. */
+  DependencyNotReady: 'DependencyNotReady',
+  /** The referenced source has no usable artifact. */
+  ArtifactFailed: 'ArtifactFailed',
+  /** Building manifests (kustomize, substitution, decryption) failed. */
+  BuildFailed: 'BuildFailed',
+  /** Applied objects did not become healthy in time. */
+  HealthCheckFailed: 'HealthCheckFailed',
+  /** The health check was cancelled, e.g. by a newer revision. */
+  HealthCheckCanceled: 'HealthCheckCanceled',
+  /** Garbage collection of objects dropped from the inventory failed. */
+  PruneFailed: 'PruneFailed',
+  /** The whole reconcile succeeded (also a history snapshot status). */
+  ReconciliationSucceeded: 'ReconciliationSucceeded',
+  /** The whole reconcile failed (also a history snapshot status). */
+  ReconciliationFailed: 'ReconciliationFailed',
+  /** A CEL expression (readyExpr, healthCheckExprs) does not compile; Stalled. */
+  InvalidCELExpression: 'InvalidCELExpression',
+  /** The spec uses a feature whose gate is off; Stalled. */
+  FeatureGateDisabled: 'FeatureGateDisabled',
+  /** `spec.path` does not exist in the artifact. */
+  InvalidPath: 'InvalidPath',
+  /** A cross-namespace reference or ExternalArtifact is not allowed; Stalled. */
+  AccessDenied: 'AccessDenied',
+  /** The retry budget is spent; Stalled until the spec changes. */
+  RetriesExceeded: 'RetriesExceeded',
+
+  // Sources (source-controller).
+  /** A git clone or checkout succeeded. */
+  GitOperationSucceeded: 'GitOperationSucceeded',
+  /** A git clone or checkout failed. */
+  GitOperationFailed: 'GitOperationFailed',
+  /** The credentials were refused or could not be read. */
+  AuthenticationFailed: 'AuthenticationFailed',
+  /** `spec.url` is not a valid URL. */
+  URLInvalid: 'URLInvalid',
+  /** An endpoint URL is invalid (OCI, Helm and notification kinds). */
+  InvalidURL: 'InvalidURL',
+  /** Plain-HTTP endpoints are forbidden by `--insecure-allow-http=false`. */
+  InsecureConnectionsDisallowed: 'InsecureConnectionsDisallowed',
+  /** The URL scheme is not one the kind supports. */
+  UnsupportedConnectionType: 'UnsupportedConnectionType',
+  /** A new artifact revision was stored. */
+  NewArtifact: 'NewArtifact',
+  /** The stored artifact already matches upstream. */
+  ArtifactUpToDate: 'ArtifactUpToDate',
+  /** Reading or writing artifact storage failed. */
+  StorageOperationFailed: 'StorageOperationFailed',
+
+  // Rollback. Helm-controller uses RollbackSucceeded/RollbackFailed for HelmRelease remediation;
+  // for Kustomization they, and RolledBack, are Ballast-only (spec.rollback, unknown to Flux).
+  /** The last healthy revision was re-applied and passed its health checks; the message names both revisions. */
+  RollbackSucceeded: 'RollbackSucceeded',
+  /** Re-applying the last healthy revision failed too; the message names both revisions. */
+  RollbackFailed: 'RollbackFailed',
+  /** HelmRelease: there is no earlier release to roll back to; Stalled. */
+  MissingRollbackTarget: 'MissingRollbackTarget',
+  /**
+   * Ballast-only. Ready=False while the cluster runs the restored revision instead of the desired
+   * one; the message names both, e.g. `rolled back from main@sha1:bad… to main@sha1:good…`.
+   */
+  RolledBack: 'RolledBack',
+} as const;
+
+/** A reason registered in {@link Reason}. */
+export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -1,0 +1,65 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { installCrds } from '../../client/install-crds.js';
+import { toolPath } from '../../tools/toolchain/build.js';
+import { loadConfig } from '../../workers/config.js';
+import { Controller } from '../../workers/controller/controller.js';
+import { createBallastWorker } from '../../workers/temporal-worker.js';
+import type { TestEnv } from './local-env.js';
+import { uniqueName } from './names.js';
+
+/** A worker and a controller for one test, scoped to one namespace, task queue and cluster name. */
+export interface BallastHarness {
+  kc: KubeConfig;
+  client: Client;
+  clusterName: string;
+  taskQueue: string;
+  namespace: string;
+  artifactDir: string;
+  /** Stops the worker only (to simulate a crash, use a separate process instead). */
+  stop(): Promise<void>;
+}
+
+/** Starts Ballast in-process against the local environment, watching only `namespace`. */
+export async function startBallast(env: TestEnv, namespace: string, opts: { worker?: boolean } = {}): Promise<BallastHarness> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.kubeconfigPath);
+  await installCrds(kc);
+  const clusterName = uniqueName('test');
+  const taskQueue = uniqueName('tq');
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'ballast-artifacts-'));
+  const config = loadConfig({}, {
+    temporalAddress: env.temporalAddress,
+    kubeconfig: env.kubeconfigPath,
+    taskQueue,
+    clusterName,
+    artifactDir,
+    kustomizeBinary: toolPath('kustomize'),
+  });
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection, namespace: env.temporalNamespace });
+  const log = pino({ level: process.env.BALLAST_TEST_LOG ?? 'warn' });
+  const controller = new Controller({ kubeConfig: kc, temporal: client, taskQueue, clusterName, log, namespace });
+  const worker = opts.worker === false ? undefined : await createBallastWorker(config, { allowLocalGit: true, healthPollMs: 500 });
+  const running = worker?.worker.run();
+  await controller.start();
+  return {
+    kc,
+    client,
+    clusterName,
+    taskQueue,
+    namespace,
+    artifactDir,
+    async stop() {
+      await controller.stop();
+      worker?.worker.shutdown();
+      await running;
+      await worker?.connection.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The controller: watches the Flux kinds Ballast serves and keeps one workflow per object alive
+ * with `signalWithStart`. Stateless apart from its informer caches, so several replicas can run:
+ * their duplicate signals are dropped by the workflows.
+ */
+import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { GitRepositoryKind } from '../../api/gitrepository.js';
+import { KustomizationKind, type Kustomization } from '../../api/kustomization.js';
+import type { KindDescriptor } from '../../api/meta.js';
+import { requestReconcileSignal, type ReconcileRequest } from '../../api/messages.js';
+import { BallastCluster, BallastKind, BallastName, BallastNamespace } from '../../api/search-attributes.js';
+import { workflowIdFor } from '../../api/workflow-ids.js';
+import { gitRepositoryWorkflow, kustomizationWorkflow } from '../../workflows/index.js';
+import { observe, triggersFor, type Observed } from './triggers.js';
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  temporal: Client;
+  taskQueue: string;
+  clusterName: string;
+  log: Logger;
+  /** Watch one namespace only (tenancy, tests); all namespaces when unset. */
+  namespace?: string;
+}
+
+type FluxObject = KubernetesObject & { spec?: Record<string, unknown> };
+/** The identifying part of any object, whatever type its timestamps have. */
+type Named = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
+type Watched = { kind: KindDescriptor; informer: Informer<FluxObject> & ObjectCache<FluxObject> };
+
+const WORKFLOWS = { Kustomization: kustomizationWorkflow, GitRepository: gitRepositoryWorkflow } as const;
+type ServedKind = keyof typeof WORKFLOWS;
+
+const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+
+/** Watches GitRepositories and Kustomizations and signals their workflows. */
+export class Controller {
+  private readonly seen = new Map<string, Observed>();
+  private readonly watched: Watched[] = [];
+  private stopped = false;
+
+  constructor(private readonly opts: ControllerOptions) {}
+
+  /** Starts the informers; resolves once each has listed its objects. */
+  async start(): Promise<void> {
+    for (const kind of [GitRepositoryKind, KustomizationKind] as KindDescriptor[]) {
+      const ns = this.opts.namespace;
+      const path = `/apis/${kind.group}/${kind.version}${ns ? `/namespaces/${ns}` : ''}/${kind.plural}`;
+      const custom = this.opts.kubeConfig.makeApiClient(CustomObjectsApi);
+      const informer = makeInformer<FluxObject>(this.opts.kubeConfig, path, async () => {
+        const gvp = { group: kind.group, version: kind.version, plural: kind.plural };
+        const list = (await (ns ? custom.listNamespacedCustomObject({ ...gvp, namespace: ns }) : custom.listClusterCustomObject(gvp))) as {
+          items: FluxObject[];
+          metadata: { resourceVersion?: string };
+        };
+        return { ...list, items: list.items.map((i) => ({ ...i, apiVersion: kind.apiVersion, kind: kind.kind })) } as never;
+      });
+      const onChange = (obj: FluxObject): void => void this.handle(kind.kind as ServedKind, obj, false);
+      informer.on('add', onChange);
+      informer.on('update', onChange);
+      informer.on('delete', (obj) => void this.handle(kind.kind as ServedKind, obj, true));
+      informer.on('error', (err: unknown) => {
+        this.opts.log.warn({ kind: kind.kind, err: String(err) }, 'watch failed; restarting in 2s');
+        setTimeout(() => void (this.stopped ? undefined : informer.start().catch(() => undefined)), 2000);
+      });
+      this.watched.push({ kind, informer });
+      await informer.start();
+    }
+    this.opts.log.info({ kinds: this.watched.map((w) => w.kind.kind) }, 'controller watching');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.watched.map((w) => w.informer.stop()));
+  }
+
+  private async handle(kind: ServedKind, obj: FluxObject, deleted: boolean): Promise<void> {
+    const key = `${kind}/${keyOf(obj)}`;
+    const now = observe(obj);
+    const prev = this.seen.get(key);
+    if (deleted) {
+      this.seen.delete(key);
+      await this.signalRunning(kind, obj, { reason: 'deleted' });
+      return;
+    }
+    this.seen.set(key, now);
+    const triggers = triggersFor(prev, now);
+    for (const req of triggers.self) await this.signal(kind, obj, req);
+    if (kind === 'GitRepository' && triggers.newRevision) {
+      for (const ks of this.kustomizations().filter((k) => usesSource(k, obj))) {
+        await this.signal('Kustomization', ks, { reason: 'source', revision: triggers.newRevision });
+      }
+    }
+    if (kind === 'Kustomization' && triggers.becameReady) {
+      // Event-driven dependsOn: dependents start now, not at Flux's 30 s requeue.
+      for (const ks of this.kustomizations().filter((k) => dependsOn(k, obj))) {
+        await this.signal('Kustomization', ks, { reason: 'dependency' });
+      }
+    }
+  }
+
+  private kustomizations(): Kustomization[] {
+    const w = this.watched.find((x) => x.kind.kind === 'Kustomization');
+    return (w?.informer.list() ?? []) as unknown as Kustomization[];
+  }
+
+  /** Signals the workflow only if it runs: a deleted object needs no new workflow. */
+  private async signalRunning(kind: ServedKind, obj: Named, req: ReconcileRequest): Promise<void> {
+    const workflowId = workflowIdFor({ cluster: this.opts.clusterName, kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' });
+    await this.opts.temporal.workflow
+      .getHandle(workflowId)
+      .signal(requestReconcileSignal, req)
+      .catch((err: unknown) => this.opts.log.debug({ workflowId, err: String(err) }, 'no running workflow to signal'));
+  }
+
+  /** Signals the object's workflow, starting it if it is not running. */
+  private async signal(kind: ServedKind, obj: Named, req: ReconcileRequest): Promise<void> {
+    const ref = { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
+    const workflowId = workflowIdFor({ cluster: this.opts.clusterName, kind, ...ref });
+    try {
+      await this.opts.temporal.workflow.signalWithStart(WORKFLOWS[kind], {
+        workflowId,
+        taskQueue: this.opts.taskQueue,
+        args: [{ ref }],
+        signal: requestReconcileSignal,
+        signalArgs: [req],
+        typedSearchAttributes: [
+          { key: BallastKind, value: kind },
+          { key: BallastNamespace, value: ref.namespace },
+          { key: BallastName, value: ref.name },
+          { key: BallastCluster, value: this.opts.clusterName },
+        ],
+        memo: { apiVersion: obj.apiVersion, kind, namespace: ref.namespace, name: ref.name },
+      });
+      this.opts.log.debug({ workflowId, reason: req.reason }, 'signalled');
+    } catch (err) {
+      this.opts.log.error({ workflowId, reason: req.reason, err: String(err) }, 'signalWithStart failed');
+    }
+  }
+}
+
+function usesSource(ks: Kustomization, src: Named): boolean {
+  const ref = ks.spec?.sourceRef;
+  return ref?.kind === src.kind && ref.name === src.metadata?.name && (ref.namespace ?? ks.metadata?.namespace) === src.metadata?.namespace;
+}
+
+function dependsOn(ks: Kustomization, dep: Named): boolean {
+  return (ks.spec?.dependsOn ?? []).some(
+    (d) => d.name === dep.metadata?.name && (d.namespace ?? ks.metadata?.namespace) === dep.metadata?.namespace
+  );
+}

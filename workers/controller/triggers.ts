@@ -1,0 +1,71 @@
+/**
+ * Which watch events ask for a reconcile. Pure, so the rules are table-tested without a cluster.
+ * Informers replay every object on start and resync; these rules plus the workflows' own
+ * de-duplication make those replays free.
+ */
+import type { ReconcileRequest } from '../../api/messages.js';
+
+/** The fields of a watched object that matter to triggering. */
+export interface Observed {
+  generation: number;
+  requestedAt?: string;
+  deleting: boolean;
+  /** status.artifact.revision of a source. */
+  artifactRevision?: string;
+  /** Ready=True for the object's current generation. */
+  ready: boolean;
+  /** status.lastAppliedRevision (Kustomization). */
+  appliedRevision?: string;
+}
+
+interface FluxLike {
+  metadata?: { generation?: number; annotations?: Record<string, string>; deletionTimestamp?: unknown };
+  status?: {
+    observedGeneration?: number;
+    conditions?: { type: string; status: string }[];
+    artifact?: { revision?: string };
+    lastAppliedRevision?: string;
+  };
+}
+
+export const REQUESTED_AT_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
+
+/** Extracts the trigger-relevant fields of a Flux-kind object. */
+export function observe(obj: FluxLike): Observed {
+  const generation = obj.metadata?.generation ?? 0;
+  const readyCondition = obj.status?.conditions?.find((c) => c.type === 'Ready');
+  return {
+    generation,
+    requestedAt: obj.metadata?.annotations?.[REQUESTED_AT_ANNOTATION],
+    deleting: obj.metadata?.deletionTimestamp !== undefined && obj.metadata.deletionTimestamp !== null,
+    artifactRevision: obj.status?.artifact?.revision,
+    ready: readyCondition?.status === 'True' && obj.status?.observedGeneration === generation,
+    appliedRevision: obj.status?.lastAppliedRevision,
+  };
+}
+
+/** What an event means for the object's own workflow and for the objects that depend on it. */
+export interface Triggers {
+  /** Requests for the object's own workflow. */
+  self: ReconcileRequest[];
+  /** Set when a source published a new artifact revision: signal every Kustomization using it. */
+  newRevision?: string;
+  /** Set when the object became Ready (or applied a new revision while Ready): signal its dependents. */
+  becameReady: boolean;
+}
+
+/** Compares what was last seen with the object now. `prev` undefined means first sight (add, restart). */
+export function triggersFor(prev: Observed | undefined, now: Observed): Triggers {
+  if (!prev) {
+    return { self: [{ reason: 'created', generation: now.generation, requestedAt: now.requestedAt }], becameReady: false };
+  }
+  const self: ReconcileRequest[] = [];
+  if (now.deleting && !prev.deleting) self.push({ reason: 'deleted' });
+  if (now.generation !== prev.generation) self.push({ reason: 'generation', generation: now.generation });
+  if (now.requestedAt !== undefined && now.requestedAt !== prev.requestedAt) {
+    self.push({ reason: 'annotation', requestedAt: now.requestedAt });
+  }
+  const newRevision = now.artifactRevision !== undefined && now.artifactRevision !== prev.artifactRevision ? now.artifactRevision : undefined;
+  const becameReady = now.ready && (!prev.ready || now.appliedRevision !== prev.appliedRevision);
+  return { self, ...(newRevision ? { newRevision } : {}), becameReady };
+}

@@ -1,0 +1,112 @@
+/**
+ * The entity loop every reconcile workflow shares: register handlers, reconcile, wait for a
+ * request or the interval, repeat, and continue-as-new while history is still small.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  progressQuery,
+  reconcileNowUpdate,
+  requestReconcileSignal,
+  type ReconcileProgress,
+  type ReconcileRequest,
+  type ReconcileResult,
+} from '../api/messages.js';
+
+/** What one pass of the kind-specific reconcile tells the loop. */
+export interface PassOutcome<S> {
+  state: S;
+  result: ReconcileResult;
+  /** Milliseconds until the next reconcile when nothing asks earlier (interval, or retryInterval on failure). */
+  nextInMs: number;
+  /** The object is gone (deleted and finalized): end the workflow. */
+  done?: boolean;
+}
+
+/** Hooks the loop gives a pass while it runs. */
+export interface PassContext {
+  /** Requests that woke this pass, oldest first. */
+  requests: ReconcileRequest[];
+  /** True once a request arrived during this pass that asks for a newer source revision than `revision`. */
+  newerSourceThan(revision: string | undefined): boolean;
+  /** Marks the running step for the progress query. */
+  step(name: string): void;
+}
+
+/** A kind's reconcile pass plus its request filter. */
+export interface LoopDefinition<S> {
+  pass(state: S, ctx: PassContext): Promise<PassOutcome<S>>;
+  /** False for a request the state shows was already handled (same generation, same token). */
+  isNew(state: S, req: ReconcileRequest): boolean;
+}
+
+/** Reconciles before continue-as-new even if the server has not suggested it; bounds history per run. */
+export const MAX_PASSES_PER_RUN = 50;
+
+/**
+ * Runs the loop. `self` is the workflow function, so continue-as-new restarts the same type with
+ * the carried state (plain JSON only).
+ */
+export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: number }>(
+  def: LoopDefinition<S>,
+  input: I,
+  initial: S,
+  _self: (input: I) => Promise<void>
+): Promise<void> {
+  let state = input.state ?? initial;
+  const pending: ReconcileRequest[] = [];
+  const progress: ReconcileProgress = { step: 'idle', reconciles: 0 };
+  const results: Record<number, ReconcileResult> = {};
+  let started = 0;
+  let finished = 0;
+  let nextIn = input.nextInMs ?? 0;
+
+  setHandler(requestReconcileSignal, (req) => {
+    if (def.isNew(state, req)) pending.push(req);
+  });
+  setHandler(reconcileNowUpdate, async ({ reason }) => {
+    // The caller gets the result of the first pass that starts after its request.
+    const target = started + 1;
+    pending.push({ reason: reason ?? 'manual' });
+    await condition(() => finished >= target);
+    return results[target] ?? (progress.last as ReconcileResult);
+  });
+  setHandler(progressQuery, () => progress);
+
+  // The first run reconciles at once: it was started because something asked for it.
+  let wake = input.state === undefined;
+  for (let passes = 0; ; passes++) {
+    if (!wake) {
+      wake = await condition(() => pending.length > 0, Math.max(1, nextIn));
+    }
+    const requests = pending.splice(0, pending.length);
+    started++;
+    const outcome = await def.pass(state, {
+      requests,
+      newerSourceThan: (rev) => pending.some((r) => r.reason === 'source' && r.revision !== undefined && r.revision !== rev),
+      step: (name) => (progress.step = name),
+    });
+    state = outcome.state;
+    finished++;
+    results[finished] = outcome.result;
+    delete results[finished - 20];
+    progress.step = 'idle';
+    progress.reconciles++;
+    progress.last = outcome.result;
+    if (outcome.done) {
+      await condition(allHandlersFinished);
+      return;
+    }
+    nextIn = outcome.nextInMs;
+    wake = false;
+    if (pending.length === 0 && (workflowInfo().continueAsNewSuggested || passes + 1 >= MAX_PASSES_PER_RUN)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof _self>({ ...input, state, nextInMs: nextIn });
+    }
+  }
+}
