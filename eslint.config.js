@@ -28,7 +28,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/explicit-module-boundary-types': 'error',
@@ -44,7 +48,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: workflowBanned, message: 'Workflows are deterministic: do I/O in an activity.' },
-            { group: ['../activities/*', '!../activities/index.js'], message: 'Import activity types only, from activities/index.js.' },
+            {
+              group: ['../activities/*', '!../activities/index.js'],
+              message: 'Import activity types only, from activities/index.js.',
+            },
           ],
         },
       ],

@@ -63,3 +63,11 @@ export function createActivities(deps: ActivityDeps): Activities {
 }
 
 export type { MirrorConfigMapInput, MirrorConfigMapResult } from './kube/config-map.js';
+export type {
+  ArtifactRef,
+  HealthResult,
+  KustomizationPlan,
+  KustomizationRef,
+  StatusInput,
+} from './kustomization/types.js';
+export type { GitRepositoryRef } from './gitrepository/types.js';

@@ -23,4 +23,11 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Bool'> = {
 };
 
 /** Every Ballast search attribute key, for registering them all at once. */
-export const ALL_SEARCH_ATTRIBUTES = [BallastKind, BallastNamespace, BallastName, BallastCluster, BallastRevision, BallastReady];
+export const ALL_SEARCH_ATTRIBUTES = [
+  BallastKind,
+  BallastNamespace,
+  BallastName,
+  BallastCluster,
+  BallastRevision,
+  BallastReady,
+];

@@ -27,7 +27,10 @@ async function runSample(): Promise<void> {
   const core = loadKubeConfig({ kubeconfigPath: env.kubeconfigPath }).makeApiClient(CoreV1Api);
   const namespace = 'ballast-dev';
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'hello' }, data: { message: 'hello from Ballast' } } });
+  await core.createNamespacedConfigMap({
+    namespace,
+    body: { metadata: { name: 'hello' }, data: { message: 'hello from Ballast' } },
+  });
   const clientConnection = await Connection.connect({ address: env.temporal.address });
   try {
     const client = new Client({ connection: clientConnection });
@@ -67,4 +70,3 @@ Ballast local environment is up (ready in ${env.startSeconds.toFixed(1)} s).
 if (flags.once) await shutdown(0);
 // The local environment's own SIGINT handler stops every process on Ctrl-C.
 console.log('Press Ctrl-C to stop.');
-

@@ -34,7 +34,8 @@ try {
       'tests',
       process.execPath,
       [
-        '--import', 'tsx',
+        '--import',
+        'tsx',
         '--test',
         '--test-reporter=spec',
         '--test-concurrency=2',

@@ -15,7 +15,10 @@ const ConfigSchema = z.object({
   kubeconfig: z.string().optional(),
   kubeContext: z.string().optional(),
   /** Name of the managed cluster, the first segment of every workflow ID. */
-  clusterName: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes').default('local'),
+  clusterName: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes')
+    .default('local'),
   fieldManager: z.string().min(1).default('ballast'),
   /** Directory of the local artifact store (shared by the workers of one host). */
   artifactDir: z.string().min(1).default(path.join(tmpdir(), 'ballast-artifacts')),

@@ -5,7 +5,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { GitRepositoryRef } from '../activities/gitrepository/types.js';
+import type { GitRepositoryRef } from '../activities/index.js';
 import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
 import { describeFailure } from './failures.js';
@@ -15,8 +15,13 @@ const shortIo = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 } as const;
-/** Clones heartbeat-free but are bounded by the spec's timeout inside the activity; this is the outer bound. */
-const gitOp = { ...shortIo, startToCloseTimeout: '10 minutes', retry: { ...shortIo.retry, maximumAttempts: 4 } } as const;
+/** Git operations are bounded by spec.timeout inside the activity; this is the outer bound, and they heartbeat. */
+const gitOp = {
+  ...shortIo,
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { ...shortIo.retry, maximumAttempts: 4 },
+} as const;
 
 const io = proxyActivities<Activities>(shortIo);
 const git = proxyActivities<Activities>(gitOp);
@@ -32,12 +37,22 @@ export interface GitRepositoryWorkflowInput {
   nextInMs?: number;
 }
 
-async function pass(ref: GitRepositoryRef, prior: GitRepositoryState, ctx: PassContext): Promise<PassOutcome<GitRepositoryState>> {
+async function pass(
+  ref: GitRepositoryRef,
+  prior: GitRepositoryState,
+  ctx: PassContext
+): Promise<PassOutcome<GitRepositoryState>> {
   const started = Date.now();
   const steps: string[] = [];
   const step = (s: string): void => (steps.push(s), ctx.step(s));
-  const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult =>
-    ({ ready, reason, message, revision, steps, durationMs: Date.now() - started });
+  const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult => ({
+    ready,
+    reason,
+    message,
+    revision,
+    steps,
+    durationMs: Date.now() - started,
+  });
   step('load');
   const plan = await io.loadGitRepository(ref);
   const state = { ...prior, handledGeneration: plan.generation, handledRequestedAt: plan.requestedAt };
@@ -51,7 +66,12 @@ async function pass(ref: GitRepositoryRef, prior: GitRepositoryState, ctx: PassC
   const common = { kind: 'GitRepository' as const, ref, lastHandledReconcileAt: plan.requestedAt };
   if (plan.invalidSpec) {
     const message = `invalid spec: ${plan.invalidSpec}`;
-    await io.writeStatus({ ...common, ready: { status: 'False', reason: Reason.Failed, message }, stalled: { status: 'True', reason: Reason.Failed, message }, observedGeneration: plan.generation });
+    await io.writeStatus({
+      ...common,
+      ready: { status: 'False', reason: Reason.Failed, message },
+      stalled: { status: 'True', reason: Reason.Failed, message },
+      observedGeneration: plan.generation,
+    });
     return { state, result: result(false, Reason.Failed, message), nextInMs: plan.intervalMs };
   }
   try {
@@ -68,7 +88,11 @@ async function pass(ref: GitRepositoryRef, prior: GitRepositoryState, ctx: PassC
       observedGeneration: plan.generation,
       fields: { artifact: fetched.artifact },
     });
-    return { state, result: result(true, fetched.changed ? Reason.NewArtifact : Reason.ArtifactUpToDate, message, revision), nextInMs: plan.intervalMs };
+    return {
+      state,
+      result: result(true, fetched.changed ? Reason.NewArtifact : Reason.ArtifactUpToDate, message, revision),
+      nextInMs: plan.intervalMs,
+    };
   } catch (err) {
     const { reason, message } = describeFailure(err, Reason.GitOperationFailed);
     await io.writeStatus({
@@ -82,12 +106,18 @@ async function pass(ref: GitRepositoryRef, prior: GitRepositoryState, ctx: PassC
 }
 
 function isNew(state: GitRepositoryState, req: ReconcileRequest): boolean {
-  if (req.reason === 'created' || req.reason === 'generation') return req.generation === undefined || req.generation !== state.handledGeneration;
+  if (req.reason === 'created' || req.reason === 'generation')
+    return req.generation === undefined || req.generation !== state.handledGeneration;
   if (req.reason === 'annotation') return req.requestedAt !== state.handledRequestedAt;
   return true;
 }
 
 /** The long-running workflow of one GitRepository. */
 export async function gitRepositoryWorkflow(input: GitRepositoryWorkflowInput): Promise<void> {
-  await runReconcileLoop<GitRepositoryState, GitRepositoryWorkflowInput>({ pass: (s, ctx) => pass(input.ref, s, ctx), isNew }, input, {}, gitRepositoryWorkflow);
+  await runReconcileLoop<GitRepositoryState, GitRepositoryWorkflowInput>(
+    { pass: (s, ctx) => pass(input.ref, s, ctx), isNew },
+    input,
+    {},
+    gitRepositoryWorkflow
+  );
 }

@@ -5,7 +5,13 @@
  */
 import { CancellationScope, condition, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { ArtifactRef, HealthResult, KustomizationPlan, KustomizationRef, StatusInput } from '../activities/kustomization/types.js';
+import type {
+  ArtifactRef,
+  HealthResult,
+  KustomizationPlan,
+  KustomizationRef,
+  StatusInput,
+} from '../activities/index.js';
 import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
 import { BallastReady, BallastRevision } from '../api/search-attributes.js';
@@ -20,7 +26,11 @@ const shortIo = {
 /** Builds run kustomize; the artifact may need extracting first. */
 const build = { ...shortIo, startToCloseTimeout: '5 minutes' } as const;
 /** Health waits heartbeat, so a dead worker is noticed in seconds and a cancel arrives promptly. */
-const longWait = { startToCloseTimeout: '2 hours', heartbeatTimeout: '10 seconds', retry: { maximumAttempts: 3 } } as const;
+const longWait = {
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+} as const;
 
 const io = proxyActivities<Activities>(shortIo);
 const builder = proxyActivities<Activities>(build);
@@ -45,7 +55,12 @@ type Failure = { reason: string; message: string };
 const since = (t: number): number => Date.now() - t;
 
 /** Builds, validates, applies, prunes and health-checks one artifact; returns a failure or the health result. */
-async function deploy(ref: KustomizationRef, plan: KustomizationPlan, artifact: ArtifactRef, ctx: PassContext): Promise<{ digest: string; failure?: Failure; health?: HealthResult }> {
+async function deploy(
+  ref: KustomizationRef,
+  plan: KustomizationPlan,
+  artifact: ArtifactRef,
+  ctx: PassContext
+): Promise<{ digest: string; failure?: Failure; health?: HealthResult }> {
   const input = { ref, generation: plan.generation, artifact };
   let digest = '';
   try {
@@ -65,12 +80,25 @@ async function deploy(ref: KustomizationRef, plan: KustomizationPlan, artifact: 
   const scope = new CancellationScope();
   let settled = false;
   // A newer source revision cancels the wait instead of making it sit out the old timeout.
-  const watcher = condition(() => settled || ctx.newerSourceThan(artifact.revision)).then(() => settled || scope.cancel());
+  const watcher = condition(() => settled || ctx.newerSourceThan(artifact.revision)).then(
+    () => settled || scope.cancel()
+  );
   try {
     const health = await scope.run(() => waiter.checkKustomizationHealth({ ...input, timeoutMs: plan.timeoutMs }));
-    return { digest, health, ...(health.healthy ? {} : { failure: { reason: Reason.HealthCheckFailed, message: health.message } }) };
+    return {
+      digest,
+      health,
+      ...(health.healthy ? {} : { failure: { reason: Reason.HealthCheckFailed, message: health.message } }),
+    };
   } catch (err) {
-    if (isCancellation(err)) return { digest, failure: { reason: Reason.HealthCheckCanceled, message: `health check for ${artifact.revision} canceled: a newer revision arrived` } };
+    if (isCancellation(err))
+      return {
+        digest,
+        failure: {
+          reason: Reason.HealthCheckCanceled,
+          message: `health check for ${artifact.revision} canceled: a newer revision arrived`,
+        },
+      };
     return { digest, failure: describeFailure(err, Reason.HealthCheckFailed) };
   } finally {
     settled = true;
@@ -79,7 +107,13 @@ async function deploy(ref: KustomizationRef, plan: KustomizationPlan, artifact: 
 }
 
 /** Writes the end-of-pass status and returns the pass outcome. */
-async function finish(ref: KustomizationRef, plan: KustomizationPlan, state: KustomizationState, result: ReconcileResult, status: Omit<StatusInput, 'ref'>): Promise<PassOutcome<KustomizationState>> {
+async function finish(
+  ref: KustomizationRef,
+  plan: KustomizationPlan,
+  state: KustomizationState,
+  result: ReconcileResult,
+  status: Omit<StatusInput, 'ref'>
+): Promise<PassOutcome<KustomizationState>> {
   await io.writeStatus({ ref, lastHandledReconcileAt: plan.requestedAt, ...status });
   upsertSearchAttributes([
     { key: BallastReady, value: result.ready },
@@ -88,15 +122,29 @@ async function finish(ref: KustomizationRef, plan: KustomizationPlan, state: Kus
   return { state, result, nextInMs: result.ready ? plan.intervalMs : plan.retryIntervalMs };
 }
 
-async function pass(ref: KustomizationRef, prior: KustomizationState, ctx: PassContext): Promise<PassOutcome<KustomizationState>> {
+async function pass(
+  ref: KustomizationRef,
+  prior: KustomizationState,
+  ctx: PassContext
+): Promise<PassOutcome<KustomizationState>> {
   const started = Date.now();
   const steps: string[] = [];
   const step = (s: string): void => (steps.push(s), ctx.step(s));
   step('load');
   const plan = await io.loadKustomization(ref);
-  const state: KustomizationState = { ...prior, handledGeneration: plan.generation, handledRequestedAt: plan.requestedAt };
-  const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult =>
-    ({ ready, reason, message, revision, steps, durationMs: since(started) });
+  const state: KustomizationState = {
+    ...prior,
+    handledGeneration: plan.generation,
+    handledRequestedAt: plan.requestedAt,
+  };
+  const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult => ({
+    ready,
+    reason,
+    message,
+    revision,
+    steps,
+    durationMs: since(started),
+  });
   if (!plan.exists) return { state, result: result(false, 'NotFound', 'object deleted'), nextInMs: 0, done: true };
   if (plan.deleting) {
     step('finalize');
@@ -104,13 +152,22 @@ async function pass(ref: KustomizationRef, prior: KustomizationState, ctx: PassC
     return { state, result: result(false, 'Deleted', 'finalized'), nextInMs: 0, done: true };
   }
   if (plan.suspended) return { state, result: result(false, Reason.Suspended, 'suspended'), nextInMs: plan.intervalMs };
-  const fail = (reason: string, message: string, extra: Omit<StatusInput, 'ref' | 'ready'> = {}, revision?: string): Promise<PassOutcome<KustomizationState>> =>
+  const fail = (
+    reason: string,
+    message: string,
+    extra: Omit<StatusInput, 'ref' | 'ready'> = {},
+    revision?: string
+  ): Promise<PassOutcome<KustomizationState>> =>
     finish(ref, plan, state, result(false, reason, message, revision), {
       ready: { status: 'False', reason, message },
       reconciling: { status: 'True', reason: Reason.ProgressingWithRetry, message },
       ...extra,
     });
-  if (plan.invalidSpec) return fail(Reason.ReconciliationFailed, `invalid spec: ${plan.invalidSpec}`, { stalled: { status: 'True', reason: Reason.ReconciliationFailed, message: plan.invalidSpec }, observedGeneration: plan.generation });
+  if (plan.invalidSpec)
+    return fail(Reason.ReconciliationFailed, `invalid spec: ${plan.invalidSpec}`, {
+      stalled: { status: 'True', reason: Reason.ReconciliationFailed, message: plan.invalidSpec },
+      observedGeneration: plan.generation,
+    });
   if (!plan.dependencies.ready) return fail(Reason.DependencyNotReady, plan.dependencies.message);
   if (!plan.source.ready) return fail(Reason.ArtifactFailed, plan.source.message);
   const artifact = plan.source.artifact;
@@ -122,7 +179,10 @@ async function pass(ref: KustomizationRef, prior: KustomizationState, ctx: PassC
     lastAttemptedRevision: artifact.revision,
   });
   const outcome = await deploy(ref, plan, artifact, { ...ctx, step });
-  const history = (status: string): StatusInput['history'] => (outcome.digest ? { digest: outcome.digest, status, revision: artifact.revision, durationMs: since(started) } : undefined);
+  const history = (status: string): StatusInput['history'] =>
+    outcome.digest
+      ? { digest: outcome.digest, status, revision: artifact.revision, durationMs: since(started) }
+      : undefined;
   if (!outcome.failure) {
     state.lastHealthy = artifact;
     const message = `Applied revision: ${artifact.revision}`;
@@ -130,7 +190,9 @@ async function pass(ref: KustomizationRef, prior: KustomizationState, ctx: PassC
       ready: { status: 'True', reason: Reason.ReconciliationSucceeded, message },
       reconciling: 'remove',
       stalled: 'remove',
-      healthy: plan.checksHealth ? { status: 'True', reason: Reason.Succeeded, message: 'Health check passed' } : 'remove',
+      healthy: plan.checksHealth
+        ? { status: 'True', reason: Reason.Succeeded, message: 'Health check passed' }
+        : 'remove',
       observedGeneration: plan.generation,
       lastAppliedRevision: artifact.revision,
       history: history(Reason.ReconciliationSucceeded),
@@ -138,25 +200,53 @@ async function pass(ref: KustomizationRef, prior: KustomizationState, ctx: PassC
   }
   const { reason, message } = outcome.failure;
   const healthFailed = reason === Reason.HealthCheckFailed;
-  const unhealthy: Omit<StatusInput, 'ref' | 'ready'> = healthFailed ? { healthy: { status: 'False', reason, message } } : {};
+  const unhealthy: Omit<StatusInput, 'ref' | 'ready'> = healthFailed
+    ? { healthy: { status: 'False', reason, message } }
+    : {};
   if (healthFailed && plan.rollbackEnabled && prior.lastHealthy && prior.lastHealthy.revision !== artifact.revision) {
     return rollback(ref, plan, state, prior.lastHealthy, artifact, message, { ...ctx, step }, fail);
   }
-  return fail(reason, message, { ...unhealthy, history: history(healthFailed ? Reason.HealthCheckFailed : Reason.ReconciliationFailed) }, artifact.revision);
+  return fail(
+    reason,
+    message,
+    { ...unhealthy, history: history(healthFailed ? Reason.HealthCheckFailed : Reason.ReconciliationFailed) },
+    artifact.revision
+  );
 }
 
 /** Re-applies the last healthy revision after `bad` failed its health checks; Ready stays False, naming both. */
 async function rollback(
-  ref: KustomizationRef, plan: KustomizationPlan, state: KustomizationState, good: ArtifactRef, bad: ArtifactRef, why: string, ctx: PassContext,
-  fail: (reason: string, message: string, extra?: Omit<StatusInput, 'ref' | 'ready'>, revision?: string) => Promise<PassOutcome<KustomizationState>>
+  ref: KustomizationRef,
+  plan: KustomizationPlan,
+  state: KustomizationState,
+  good: ArtifactRef,
+  bad: ArtifactRef,
+  why: string,
+  ctx: PassContext,
+  fail: (
+    reason: string,
+    message: string,
+    extra?: Omit<StatusInput, 'ref' | 'ready'>,
+    revision?: string
+  ) => Promise<PassOutcome<KustomizationState>>
 ): Promise<PassOutcome<KustomizationState>> {
   ctx.step('rollback');
   const restored = await deploy(ref, plan, good, ctx);
   const healthy = { status: 'False', reason: Reason.HealthCheckFailed, message: why } as const;
   if (restored.failure) {
-    return fail(Reason.RollbackFailed, `revision ${bad.revision} failed health checks (${why}); rollback to ${good.revision} failed: ${restored.failure.message}`, { healthy }, bad.revision);
+    return fail(
+      Reason.RollbackFailed,
+      `revision ${bad.revision} failed health checks (${why}); rollback to ${good.revision} failed: ${restored.failure.message}`,
+      { healthy },
+      bad.revision
+    );
   }
-  return fail(Reason.RolledBack, `rolled back from ${bad.revision} to ${good.revision}: ${why}`, { healthy, lastAppliedRevision: good.revision }, good.revision);
+  return fail(
+    Reason.RolledBack,
+    `rolled back from ${bad.revision} to ${good.revision}: ${why}`,
+    { healthy, lastAppliedRevision: good.revision },
+    good.revision
+  );
 }
 
 /** Whether a request still needs handling, given what the state shows was handled. */

@@ -2,13 +2,7 @@
  * The entity loop every reconcile workflow shares: register handlers, reconcile, wait for a
  * request or the interval, repeat, and continue-as-new while history is still small.
  */
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   progressQuery,
   reconcileNowUpdate,
@@ -88,7 +82,8 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
     started++;
     const outcome = await def.pass(state, {
       requests,
-      newerSourceThan: (rev) => pending.some((r) => r.reason === 'source' && r.revision !== undefined && r.revision !== rev),
+      newerSourceThan: (rev) =>
+        pending.some((r) => r.reason === 'source' && r.revision !== undefined && r.revision !== rev),
       step: (name) => (progress.step = name),
     });
     state = outcome.state;

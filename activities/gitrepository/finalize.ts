@@ -13,7 +13,10 @@ export interface GitFinalizeActivities {
 export function createGitFinalizeActivities(deps: { kube: KubeClients; store: ArtifactStore }): GitFinalizeActivities {
   return {
     async finalizeGitRepository(ref) {
-      const obj = await readFluxObject<{ metadata?: { finalizers?: string[]; resourceVersion?: string } }>(deps.kube.custom, gitRepositoryRef(ref));
+      const obj = await readFluxObject<{ metadata?: { finalizers?: string[]; resourceVersion?: string } }>(
+        deps.kube.custom,
+        gitRepositoryRef(ref)
+      );
       if (!obj) return;
       await deps.store.gc({ kind: 'gitrepository', ...ref }, 0);
       await setFinalizer(deps.kube.custom, gitRepositoryRef(ref), obj, false);

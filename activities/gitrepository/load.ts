@@ -6,15 +6,25 @@ import type { GitRepositoryPlan, GitRepositoryRef } from './types.js';
 
 /** API coordinates of a GitRepository. */
 export function gitRepositoryRef(ref: GitRepositoryRef): FluxObjectRef {
-  return { group: GitRepositoryKind.group, version: GitRepositoryKind.version, plural: GitRepositoryKind.plural, ...ref };
+  return {
+    group: GitRepositoryKind.group,
+    version: GitRepositoryKind.version,
+    plural: GitRepositoryKind.plural,
+    ...ref,
+  };
 }
 
 /** Reads a GitRepository and parses it; undefined when it does not exist. */
-export async function readGitRepository(kube: KubeClients, ref: GitRepositoryRef): Promise<{ raw: GitRepository; parsed?: GitRepository; error?: string } | undefined> {
+export async function readGitRepository(
+  kube: KubeClients,
+  ref: GitRepositoryRef
+): Promise<{ raw: GitRepository; parsed?: GitRepository; error?: string } | undefined> {
   const raw = await readFluxObject<GitRepository>(kube.custom, gitRepositoryRef(ref));
   if (!raw) return undefined;
   const parsed = GitRepositorySchema.safeParse(raw);
-  return parsed.success ? { raw, parsed: parsed.data } : { raw, error: formatIssues(parsed.error).replace(/\n/g, '; ') };
+  return parsed.success
+    ? { raw, parsed: parsed.data }
+    : { raw, error: formatIssues(parsed.error).replace(/\n/g, '; ') };
 }
 
 /** Activities that read a GitRepository. */
@@ -39,7 +49,9 @@ export function createGitLoadActivities(deps: { kube: KubeClients }): GitLoadAct
         deleting,
         suspended: raw.spec?.suspend === true,
         requestedAt: raw.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'],
-        ...(artifact ? { artifact: { revision: artifact.revision, digest: artifact.digest ?? '', path: artifact.path } } : {}),
+        ...(artifact
+          ? { artifact: { revision: artifact.revision, digest: artifact.digest ?? '', path: artifact.path } }
+          : {}),
       };
       if (!parsed) return { ...plan, invalidSpec: error };
       if (!deleting) await setFinalizer(deps.kube.custom, gitRepositoryRef(ref), raw, true);

@@ -92,7 +92,10 @@ async function applyOne(kube: KubeClients, obj: KubernetesObject, opts: ApplyOpt
   try {
     const applied = await serverSideApply(kube.objects, obj, { fieldManager: opts.fieldManager, force: true });
     if (!live) return { ...entry, action: 'created' };
-    return { ...entry, action: applied.metadata?.resourceVersion === live.metadata?.resourceVersion ? 'unchanged' : 'configured' };
+    return {
+      ...entry,
+      action: applied.metadata?.resourceVersion === live.metadata?.resourceVersion ? 'unchanged' : 'configured',
+    };
   } catch (err) {
     const forced = opts.force || meta(obj).annotations[ANNOTATION.force]?.toLowerCase() === 'enabled';
     if (live && forced && isImmutableError(err)) {
@@ -123,13 +126,16 @@ async function waitStageUsable(kube: KubeClients, objects: KubernetesObject[], t
   const deadline = Date.now() + timeoutMs;
   for (const obj of pending) {
     for (;;) {
-      const live = (await readLive(kube, obj)) as { status?: { phase?: string; conditions?: { type: string; status: string }[] } };
+      const live = (await readLive(kube, obj)) as {
+        status?: { phase?: string; conditions?: { type: string; status: string }[] };
+      };
       const ok =
         obj.kind === 'Namespace'
           ? live?.status?.phase === 'Active'
           : live?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
       if (ok) break;
-      if (Date.now() > deadline) throw new ApplyError(objectId(obj), `${describe(obj)} not ready after ${timeoutMs} ms`, false);
+      if (Date.now() > deadline)
+        throw new ApplyError(objectId(obj), `${describe(obj)} not ready after ${timeoutMs} ms`, false);
       await sleep(200);
     }
   }
@@ -140,7 +146,11 @@ async function waitStageUsable(kube: KubeClients, objects: KubernetesObject[], t
  * waits for them, then `*Class` kinds, then the rest. Idempotent: re-applying the same objects
  * reports them `unchanged`. Throws {@link ApplyError} on the first failing object.
  */
-export async function applyStaged(kube: KubeClients, objects: KubernetesObject[], opts: ApplyOptions): Promise<ChangeSetEntry[]> {
+export async function applyStaged(
+  kube: KubeClients,
+  objects: KubernetesObject[],
+  opts: ApplyOptions
+): Promise<ChangeSetEntry[]> {
   const limit = pLimit(opts.concurrency);
   const changes: ChangeSetEntry[] = [];
   for (const stage of applyOrder(objects)) {

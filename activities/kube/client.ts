@@ -47,6 +47,17 @@ export interface ApplyOptions {
 }
 
 /** Server-side applies one object. The only place the client's positional `patch(…)` call is spelled out. */
-export function serverSideApply<T extends KubernetesObject>(objects: KubernetesObjectApi, obj: T, opts: ApplyOptions): Promise<T> {
-  return objects.patch(obj, undefined, opts.dryRun ? 'All' : undefined, opts.fieldManager, opts.force ?? true, PatchStrategy.ServerSideApply);
+export function serverSideApply<T extends KubernetesObject>(
+  objects: KubernetesObjectApi,
+  obj: T,
+  opts: ApplyOptions
+): Promise<T> {
+  return objects.patch(
+    obj,
+    undefined,
+    opts.dryRun ? 'All' : undefined,
+    opts.fieldManager,
+    opts.force ?? true,
+    PatchStrategy.ServerSideApply
+  );
 }

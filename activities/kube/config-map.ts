@@ -33,7 +33,11 @@ export function createConfigMapActivities(deps: { kube: KubeClients; fieldManage
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: input.to, namespace: input.namespace, labels: { 'app.kubernetes.io/managed-by': 'ballast' } },
+          metadata: {
+            name: input.to,
+            namespace: input.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'ballast' },
+          },
           data,
         },
         { fieldManager: deps.fieldManager }

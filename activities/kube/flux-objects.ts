@@ -30,7 +30,11 @@ export async function readFluxObject<T>(custom: CustomObjectsApi, ref: FluxObjec
 }
 
 /** Merge-patches the status subresource; lists (conditions, inventory) are replaced whole, as merge patch does. */
-export async function patchFluxStatus(custom: CustomObjectsApi, ref: FluxObjectRef, status: Record<string, unknown>): Promise<void> {
+export async function patchFluxStatus(
+  custom: CustomObjectsApi,
+  ref: FluxObjectRef,
+  status: Record<string, unknown>
+): Promise<void> {
   await custom.patchNamespacedCustomObjectStatus({ ...ref, body: { status } }, mergePatch);
 }
 
@@ -38,7 +42,12 @@ export async function patchFluxStatus(custom: CustomObjectsApi, ref: FluxObjectR
  * Adds (`present`) or removes the Flux finalizer. The patch carries the resourceVersion it read, so
  * a concurrent change makes it fail with 409 (retried) instead of dropping another finalizer.
  */
-export async function setFinalizer(custom: CustomObjectsApi, ref: FluxObjectRef, obj: ObjectWithMeta, present: boolean): Promise<void> {
+export async function setFinalizer(
+  custom: CustomObjectsApi,
+  ref: FluxObjectRef,
+  obj: ObjectWithMeta,
+  present: boolean
+): Promise<void> {
   const current = obj.metadata?.finalizers ?? [];
   const has = current.includes(FLUX_FINALIZER);
   if (has === present) return;

@@ -1,4 +1,3 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClients } from './client.js';
 import { isNotFound } from './errors.js';
@@ -33,8 +32,12 @@ const label = (t: HealthTarget): string => `${t.kind}/${t.namespace ? `${t.names
 
 async function statusOf(kube: KubeClients, t: HealthTarget): Promise<{ status: string; message: string }> {
   try {
-    const live = await kube.objects.read({ apiVersion: t.apiVersion, kind: t.kind, metadata: { name: t.name, namespace: t.namespace } });
-    return computeStatus(live as KubernetesObject);
+    const live = await kube.objects.read({
+      apiVersion: t.apiVersion,
+      kind: t.kind,
+      metadata: { name: t.name, namespace: t.namespace },
+    });
+    return computeStatus(live);
   } catch (err) {
     if (isNotFound(err)) return { status: 'NotFound', message: 'not found' };
     throw err;
@@ -45,20 +48,33 @@ async function statusOf(kube: KubeClients, t: HealthTarget): Promise<{ status: s
  * Polls the targets with kstatus rules until all are Current, one is Failed, or the timeout passes.
  * Throws if `signal` aborts, so a cancelled activity ends promptly.
  */
-export async function waitHealthy(kube: KubeClients, targets: HealthTarget[], opts: HealthOptions): Promise<HealthResult> {
+export async function waitHealthy(
+  kube: KubeClients,
+  targets: HealthTarget[],
+  opts: HealthOptions
+): Promise<HealthResult> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     opts.signal?.throwIfAborted();
     const statuses = await Promise.all(targets.map(async (t) => ({ t, ...(await statusOf(kube, t)) })));
     const notReady = statuses.filter((s) => s.status !== 'Current');
     opts.onPoll?.(targets.length - notReady.length, targets.length);
-    if (notReady.length === 0) return { healthy: true, message: `${targets.length} objects healthy`, failedFast: false };
+    if (notReady.length === 0)
+      return { healthy: true, message: `${targets.length} objects healthy`, failedFast: false };
     const failed = notReady.filter((s) => s.status === 'Failed');
     const summary = (list: typeof notReady): string =>
-      list.slice(0, 5).map((s) => `${label(s.t)} ${s.status}: ${s.message}`).join('; ') + (list.length > 5 ? `; and ${list.length - 5} more` : '');
-    if (failed.length > 0) return { healthy: false, message: `health check failed: ${summary(failed)}`, failedFast: true };
+      list
+        .slice(0, 5)
+        .map((s) => `${label(s.t)} ${s.status}: ${s.message}`)
+        .join('; ') + (list.length > 5 ? `; and ${list.length - 5} more` : '');
+    if (failed.length > 0)
+      return { healthy: false, message: `health check failed: ${summary(failed)}`, failedFast: true };
     if (Date.now() >= deadline) {
-      return { healthy: false, message: `health check timed out after ${Math.round(opts.timeoutMs / 1000)}s: ${summary(notReady)}`, failedFast: false };
+      return {
+        healthy: false,
+        message: `health check timed out after ${Math.round(opts.timeoutMs / 1000)}s: ${summary(notReady)}`,
+        failedFast: false,
+      };
     }
     await sleep(Math.min(opts.pollMs, Math.max(0, deadline - Date.now())), undefined, { signal: opts.signal });
   }

@@ -53,7 +53,10 @@ export async function deleteStale(
       limit(async () => {
         const header = entryToObject(entry);
         try {
-          const live = await kube.objects.read({ ...header, metadata: { name: header.metadata?.name ?? '', namespace: header.metadata?.namespace } });
+          const live = await kube.objects.read({
+            ...header,
+            metadata: { name: header.metadata?.name ?? '', namespace: header.metadata?.namespace },
+          });
           const optedOut = (live.metadata?.annotations?.[PRUNE_ANNOTATION] ?? '').toLowerCase() === 'disabled';
           if (!ownedBy(live, owner) || optedOut || isSkipped(live)) {
             result.kept.push(entry.id);

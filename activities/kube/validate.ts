@@ -25,7 +25,9 @@ function dependsOnBuild(obj: KubernetesObject, err: unknown, objects: Kubernetes
   }
   if (/no matches for kind|unrecognized api version|could not find the requested resource/i.test(msg)) {
     const group = (obj.apiVersion ?? '').split('/')[0];
-    return objects.some((o) => o.kind === 'CustomResourceDefinition' && (o as { spec?: { group?: string } }).spec?.group === group);
+    return objects.some(
+      (o) => o.kind === 'CustomResourceDefinition' && (o as { spec?: { group?: string } }).spec?.group === group
+    );
   }
   return false;
 }

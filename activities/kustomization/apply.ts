@@ -37,7 +37,10 @@ export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
       if (problems.length > 0) {
         const shown = problems.slice(0, 5).map((p) => `${p.object}: ${p.message}`);
         const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
-        throw ApplicationFailure.nonRetryable(`dry-run failed: ${shown.join('; ')}${more}`, Reason.ReconciliationFailed);
+        throw ApplicationFailure.nonRetryable(
+          `dry-run failed: ${shown.join('; ')}${more}`,
+          Reason.ReconciliationFailed
+        );
       }
       return { objects: objects.length };
     },
@@ -48,11 +51,20 @@ export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
         throw classifyBuildError(err);
       });
       try {
-        const changes = await applyStaged(deps.kube, objects, { ...defaultApplyOptions(deps.fieldManager), force: ks.spec.force });
+        const changes = await applyStaged(deps.kube, objects, {
+          ...defaultApplyOptions(deps.fieldManager),
+          force: ks.spec.force,
+        });
         const count = (a: string): number => changes.filter((c) => c.action === a).length;
-        return { created: count('created'), configured: count('configured'), unchanged: count('unchanged'), skipped: count('skipped') };
+        return {
+          created: count('created'),
+          configured: count('configured'),
+          unchanged: count('unchanged'),
+          skipped: count('skipped'),
+        };
       } catch (err) {
-        if (err instanceof ApplyError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, Reason.ReconciliationFailed);
+        if (err instanceof ApplyError && err.permanent)
+          throw ApplicationFailure.nonRetryable(err.message, Reason.ReconciliationFailed);
         throw err;
       }
     },

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Reason } from '../../api/reasons.js';
 import { BuildError, InvalidPathError } from '../kustomize/build.js';
+import { ArtifactDigestMismatchError, ArtifactNotFoundError, UnsafeArchiveError } from '../source/artifact-store.js';
 import { KustomizeError } from '../kustomize/kustomize-cli.js';
 import { SubstituteSourceError } from '../kustomize/substitute-from.js';
 import { buildFresh, StaleBuildError, type MaterializeDeps } from './materialize.js';
@@ -17,7 +18,13 @@ export function classifyBuildError(err: unknown): unknown {
     return ApplicationFailure.nonRetryable(message, Reason.BuildFailed);
   }
   if (err instanceof StaleBuildError) return ApplicationFailure.nonRetryable(message, Reason.Progressing);
-  if (/digest mismatch|integrity/i.test(message)) return ApplicationFailure.nonRetryable(message, Reason.ArtifactFailed);
+  if (
+    err instanceof ArtifactDigestMismatchError ||
+    err instanceof ArtifactNotFoundError ||
+    err instanceof UnsafeArchiveError
+  ) {
+    return ApplicationFailure.nonRetryable(message, Reason.ArtifactFailed);
+  }
   return err;
 }
 

@@ -34,13 +34,17 @@ export function createFinalizeActivities(deps: { kube: KubeClients }): FinalizeA
   return {
     async finalizeKustomization(ref) {
       const fluxRef = kustomizationRef(ref);
-      const ks = await readFluxObject<Kustomization & { status?: { inventory?: Inventory } }>(deps.kube.custom, fluxRef);
+      const ks = await readFluxObject<Kustomization & { status?: { inventory?: Inventory } }>(
+        deps.kube.custom,
+        fluxRef
+      );
       if (!ks) return { deleted: 0 };
       let deleted = 0;
       const entries = ks.status?.inventory?.entries ?? [];
       if (deletesResources(ks) && entries.length > 0) {
         const result = await deleteStale(deps.kube, entries, ownerLabels(ref), { concurrency: 8 });
-        if (result.failed.length > 0) throw new Error(`finalize: ${result.failed.map((f) => `${f.id}: ${f.message}`).join('; ')}`);
+        if (result.failed.length > 0)
+          throw new Error(`finalize: ${result.failed.map((f) => `${f.id}: ${f.message}`).join('; ')}`);
         deleted = result.deleted.length;
       }
       await setFinalizer(deps.kube.custom, fluxRef, ks, false);

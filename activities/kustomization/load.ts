@@ -10,7 +10,12 @@ const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 /** API coordinates of a Kustomization. */
 export function kustomizationRef(ref: KustomizationRef): FluxObjectRef {
-  return { group: KustomizationKind.group, version: KustomizationKind.version, plural: KustomizationKind.plural, ...ref };
+  return {
+    group: KustomizationKind.group,
+    version: KustomizationKind.version,
+    plural: KustomizationKind.plural,
+    ...ref,
+  };
 }
 
 const gitRepositoryRef = (namespace: string, name: string): FluxObjectRef => ({
@@ -28,7 +33,8 @@ async function sourceState(kube: KubeClients, ks: Kustomization): Promise<Kustom
   const src = await readFluxObject<GitRepository>(kube.custom, gitRepositoryRef(namespace, name));
   if (!src) return { ready: false, message: `Source '${kind}/${namespace}/${name}' not found` };
   const artifact = src.status?.artifact;
-  if (!artifact) return { ready: false, message: `Source '${kind}/${namespace}/${name}' is not ready: no artifact yet` };
+  if (!artifact)
+    return { ready: false, message: `Source '${kind}/${namespace}/${name}' is not ready: no artifact yet` };
   return { ready: true, artifact: { revision: artifact.revision, digest: artifact.digest ?? '', path: artifact.path } };
 }
 
@@ -36,7 +42,11 @@ async function sourceState(kube: KubeClients, ks: Kustomization): Promise<Kustom
  * Flux's dependency rule: each dependency exists, has reconciled its current generation, is
  * Ready, and — when it uses the same source — has applied the revision this one is about to apply.
  */
-async function dependencyState(kube: KubeClients, ks: Kustomization, revision: string | undefined): Promise<KustomizationPlan['dependencies']> {
+async function dependencyState(
+  kube: KubeClients,
+  ks: Kustomization,
+  revision: string | undefined
+): Promise<KustomizationPlan['dependencies']> {
   for (const dep of ks.spec.dependsOn ?? []) {
     const namespace = dep.namespace ?? ks.metadata.namespace ?? '';
     const other = await readFluxObject<Kustomization>(kube.custom, kustomizationRef({ namespace, name: dep.name }));

@@ -64,7 +64,9 @@ export async function readSpec(kube: KubeClients, input: StepInput): Promise<Kus
   const raw = await readFluxObject<Kustomization>(kube.custom, kustomizationRef(input.ref));
   if (!raw) throw new StaleBuildError(`Kustomization ${input.ref.namespace}/${input.ref.name} no longer exists`);
   if (raw.metadata.generation !== input.generation) {
-    throw new StaleBuildError(`Kustomization changed (generation ${raw.metadata.generation}, planned ${input.generation})`);
+    throw new StaleBuildError(
+      `Kustomization changed (generation ${raw.metadata.generation}, planned ${input.generation})`
+    );
   }
   return KustomizationSchema.parse(raw);
 }

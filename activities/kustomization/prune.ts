@@ -38,7 +38,10 @@ export function createPruneActivities(deps: MaterializeDeps): PruneActivities {
         const result = await deleteStale(deps.kube, stale, ownerLabels(input.ref), { concurrency: 8 });
         deleted = result.deleted.length;
         failedIds = result.failed.map((f) => f.id);
-        failure = result.failed.slice(0, 3).map((f) => `${f.id}: ${f.message}`).join('; ');
+        failure = result.failed
+          .slice(0, 3)
+          .map((f) => `${f.id}: ${f.message}`)
+          .join('; ');
       }
       const survivors = stale.filter((e) => failedIds.includes(e.id));
       const inventory: Inventory = { entries: [...next.entries, ...survivors] };

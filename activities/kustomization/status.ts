@@ -11,7 +11,13 @@ interface StatusView {
   status?: { conditions?: Condition[]; history?: History };
 }
 
-function applyChange(conditions: Condition[], type: string, change: ConditionChange | undefined, now: Date, gen?: number): Condition[] {
+function applyChange(
+  conditions: Condition[],
+  type: string,
+  change: ConditionChange | undefined,
+  now: Date,
+  gen?: number
+): Condition[] {
   if (change === undefined) return conditions;
   if (change === 'remove') return removeCondition(conditions, type);
   return setCondition(conditions, { type, ...change, ...(gen !== undefined ? { observedGeneration: gen } : {}) }, now);
@@ -67,13 +73,15 @@ export function createStatusActivities(deps: { kube: KubeClients }): StatusActiv
       conditions = applyChange(conditions, 'Reconciling', input.reconciling, now, gen);
       conditions = applyChange(conditions, 'Healthy', input.healthy, now, gen);
       conditions = applyChange(conditions, 'Stalled', input.stalled, now, gen);
-      for (const [type, change] of Object.entries(input.conditions ?? {})) conditions = applyChange(conditions, type, change, now, gen);
+      for (const [type, change] of Object.entries(input.conditions ?? {}))
+        conditions = applyChange(conditions, type, change, now, gen);
       const status: Record<string, unknown> = { ...input.fields, conditions };
       if (input.observedGeneration !== undefined) status.observedGeneration = input.observedGeneration;
       if (input.lastAttemptedRevision !== undefined) status.lastAttemptedRevision = input.lastAttemptedRevision;
       if (input.lastAppliedRevision !== undefined) status.lastAppliedRevision = input.lastAppliedRevision;
       if (input.lastHandledReconcileAt !== undefined) status.lastHandledReconcileAt = input.lastHandledReconcileAt;
-      if (input.history) status.history = upsertHistory(current.status?.history ?? [], input.history, now.toISOString());
+      if (input.history)
+        status.history = upsertHistory(current.status?.history ?? [], input.history, now.toISOString());
       await patchFluxStatus(deps.kube.custom, ref, status);
     },
   };

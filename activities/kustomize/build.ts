@@ -34,7 +34,8 @@ export interface BuiltManifests {
 export async function resolveBuildPath(artifactDir: string, specPath: string | undefined): Promise<string> {
   const root = path.resolve(artifactDir);
   const dir = path.resolve(root, (specPath ?? '').replace(/^\.?\//, ''));
-  if (dir !== root && !dir.startsWith(root + path.sep)) throw new InvalidPathError(`path '${specPath}' is outside the artifact`);
+  if (dir !== root && !dir.startsWith(root + path.sep))
+    throw new InvalidPathError(`path '${specPath}' is outside the artifact`);
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new InvalidPathError(`path '${specPath ?? '.'}' not found in the artifact`);
   return dir;
@@ -48,7 +49,9 @@ export function parseManifests(text: string): KubernetesObject[] {
     const obj = doc.toJS() as KubernetesObject | null;
     if (obj === null) continue;
     if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) {
-      throw new BuildError(`document ${i + 1} is not a Kubernetes object: apiVersion, kind and metadata.name are required`);
+      throw new BuildError(
+        `document ${i + 1} is not a Kubernetes object: apiVersion, kind and metadata.name are required`
+      );
     }
     objects.push(obj);
   }
@@ -69,7 +72,8 @@ function substitute(obj: KubernetesObject, vars: Record<string, string>): Kubern
 function stamp(obj: KubernetesObject, spec: KustomizationSpec, ownerLabels: Record<string, string>): KubernetesObject {
   const metadata = { ...obj.metadata };
   metadata.labels = { ...metadata.labels, ...spec.commonMetadata?.labels, ...ownerLabels };
-  if (spec.commonMetadata?.annotations) metadata.annotations = { ...metadata.annotations, ...spec.commonMetadata.annotations };
+  if (spec.commonMetadata?.annotations)
+    metadata.annotations = { ...metadata.annotations, ...spec.commonMetadata.annotations };
   return { ...obj, metadata };
 }
 

@@ -68,6 +68,10 @@ export async function prepareKustomization(dir: string, spec: KustomizationSpec)
   const existing = findKustomizationFile(dir);
   const file: KustomizationFile = existing
     ? ((parse(await readFile(existing, 'utf8')) as KustomizationFile | null) ?? {})
-    : { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: await scanResources(dir, dir) };
+    : {
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: await scanResources(dir, dir),
+      };
   await writeFile(existing ?? path.join(dir, 'kustomization.yaml'), stringify(overlaySpec(file, spec, dir)));
 }

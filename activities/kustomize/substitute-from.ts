@@ -25,15 +25,19 @@ export async function resolveSubstitutions(
         sources.push((await kube.core.readNamespacedConfigMap({ namespace, name: ref.name })).data ?? {});
       } else {
         const data = (await kube.core.readNamespacedSecret({ namespace, name: ref.name })).data ?? {};
-        sources.push(Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])));
+        sources.push(
+          Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]))
+        );
       }
     } catch (err) {
       if (isNotFound(err) && ref.optional) continue;
-      if (isNotFound(err)) throw new SubstituteSourceError(`substitute source ${ref.kind}/${namespace}/${ref.name} not found`);
+      if (isNotFound(err))
+        throw new SubstituteSourceError(`substitute source ${ref.kind}/${namespace}/${ref.name} not found`);
       throw err;
     }
   }
   const vars = mergeSubstituteSources(sources, postBuild.substitute ?? {});
-  if (Object.keys(vars).length === 0 && (postBuild.substituteStrategy ?? 'WithVariables') === 'WithVariables') return undefined;
+  if (Object.keys(vars).length === 0 && (postBuild.substituteStrategy ?? 'WithVariables') === 'WithVariables')
+    return undefined;
   return vars;
 }

@@ -20,31 +20,39 @@ export interface BallastHarness {
   taskQueue: string;
   namespace: string;
   artifactDir: string;
-  /** Stops the worker only (to simulate a crash, use a separate process instead). */
+  /** Stops the controller and the in-process worker (to simulate a crash, use a separate process instead). */
   stop(): Promise<void>;
 }
 
 /** Starts Ballast in-process against the local environment, watching only `namespace`. */
-export async function startBallast(env: TestEnv, namespace: string, opts: { worker?: boolean } = {}): Promise<BallastHarness> {
+export async function startBallast(
+  env: TestEnv,
+  namespace: string,
+  opts: { worker?: boolean } = {}
+): Promise<BallastHarness> {
   const kc = new KubeConfig();
   kc.loadFromFile(env.kubeconfigPath);
   await installCrds(kc);
   const clusterName = uniqueName('test');
   const taskQueue = uniqueName('tq');
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'ballast-artifacts-'));
-  const config = loadConfig({}, {
-    temporalAddress: env.temporalAddress,
-    kubeconfig: env.kubeconfigPath,
-    taskQueue,
-    clusterName,
-    artifactDir,
-    kustomizeBinary: toolPath('kustomize'),
-  });
+  const config = loadConfig(
+    {},
+    {
+      temporalAddress: env.temporalAddress,
+      kubeconfig: env.kubeconfigPath,
+      taskQueue,
+      clusterName,
+      artifactDir,
+      kustomizeBinary: toolPath('kustomize'),
+    }
+  );
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace: env.temporalNamespace });
   const log = pino({ level: process.env.BALLAST_TEST_LOG ?? 'warn' });
   const controller = new Controller({ kubeConfig: kc, temporal: client, taskQueue, clusterName, log, namespace });
-  const worker = opts.worker === false ? undefined : await createBallastWorker(config, { allowLocalGit: true, healthPollMs: 500 });
+  const worker =
+    opts.worker === false ? undefined : await createBallastWorker(config, { allowLocalGit: true, healthPollMs: 500 });
   const running = worker?.worker.run();
   await controller.start();
   return {

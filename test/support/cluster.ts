@@ -1,4 +1,10 @@
-import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitRepositoryKind } from '../../api/gitrepository.js';
 import { KustomizationKind } from '../../api/kustomization.js';
@@ -25,12 +31,22 @@ export class TestCluster {
   }
 
   async createGitRepository(namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
-    const body = { apiVersion: GitRepositoryKind.apiVersion, kind: 'GitRepository', metadata: { name, namespace }, spec };
+    const body = {
+      apiVersion: GitRepositoryKind.apiVersion,
+      kind: 'GitRepository',
+      metadata: { name, namespace },
+      spec,
+    };
     await this.custom.createNamespacedCustomObject({ ...this.gvp(GitRepositoryKind), namespace, body });
   }
 
   async createKustomization(namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
-    const body = { apiVersion: KustomizationKind.apiVersion, kind: 'Kustomization', metadata: { name, namespace }, spec };
+    const body = {
+      apiVersion: KustomizationKind.apiVersion,
+      kind: 'Kustomization',
+      metadata: { name, namespace },
+      spec,
+    };
     await this.custom.createNamespacedCustomObject({ ...this.gvp(KustomizationKind), namespace, body });
   }
 
@@ -46,7 +62,10 @@ export class TestCluster {
   /** Merge-patches a Flux object's spec or metadata. */
   async patchFlux(kind: KindDescriptor, namespace: string, name: string, body: Record<string, unknown>): Promise<void> {
     const { setHeaderOptions, PatchStrategy } = await import('@kubernetes/client-node');
-    await this.custom.patchNamespacedCustomObject({ ...this.gvp(kind), namespace, name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await this.custom.patchNamespacedCustomObject(
+      { ...this.gvp(kind), namespace, name, body },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+    );
   }
 
   async deleteFlux(kind: KindDescriptor, namespace: string, name: string): Promise<void> {
@@ -54,7 +73,12 @@ export class TestCluster {
   }
 
   /** Reads any object; undefined when absent. */
-  async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubernetesObject | undefined> {
+  async get(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string
+  ): Promise<KubernetesObject | undefined> {
     try {
       return await this.objects.read({ apiVersion, kind, metadata: { name, namespace } });
     } catch (err) {
@@ -75,18 +99,30 @@ export interface FluxObject {
     lastHandledReconcileAt?: string;
     artifact?: { revision: string; digest: string; path: string };
     inventory?: { entries: { id: string; v: string }[] };
-    history?: { digest: string; lastReconciledStatus: string; totalReconciliations: number; metadata?: Record<string, string> }[];
+    history?: {
+      digest: string;
+      lastReconciledStatus: string;
+      totalReconciliations: number;
+      metadata?: Record<string, string>;
+    }[];
   };
 }
 
-export const condition = (obj: FluxObject | undefined, type: string): { status: string; reason: string; message: string } | undefined =>
+export const condition = (
+  obj: FluxObject | undefined,
+  type: string
+): { status: string; reason: string; message: string } | undefined =>
   obj?.status?.conditions?.find((c) => c.type === type);
 
 /**
  * Polls `probe` until it returns a value (not undefined) or the timeout passes; then fails with
  * `describe()` so the failure says what the state was. Used for convergence, not for timing claims.
  */
-export async function eventually<T>(probe: () => Promise<T | undefined>, describe: () => Promise<string> | string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  describe: () => Promise<string> | string,
+  timeoutMs = 60_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

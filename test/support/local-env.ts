@@ -5,6 +5,8 @@ export interface TestEnv {
   kubeconfigPath: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Name of the kwok node Pods run on. */
+  nodeName: string;
   /** Stops the environment if this test started it; a no-op for the shared one. */
   release(): Promise<void>;
 }
@@ -16,13 +18,20 @@ export interface TestEnv {
 export async function useLocalEnv(): Promise<TestEnv> {
   const { BALLAST_TEST_KUBECONFIG: kubeconfigPath, BALLAST_TEST_TEMPORAL_ADDRESS: temporalAddress } = process.env;
   if (kubeconfigPath && temporalAddress) {
-    return { kubeconfigPath, temporalAddress, temporalNamespace: 'default', release: async () => {} };
+    return {
+      kubeconfigPath,
+      temporalAddress,
+      temporalNamespace: 'default',
+      nodeName: process.env.BALLAST_TEST_NODE ?? 'kwok-node-0',
+      release: async () => {},
+    };
   }
   const env = await startLocalEnv();
   return {
     kubeconfigPath: env.kubeconfigPath,
     temporalAddress: env.temporal.address,
     temporalNamespace: env.temporal.namespace,
+    nodeName: env.kube.nodeName,
     release: () => env.stop(),
   };
 }

@@ -10,6 +10,9 @@ import { installTemporalRuntime } from '../../workers/temporal-runtime.js';
 export async function createTestWorkflowEnv(): Promise<TestWorkflowEnvironment> {
   installTemporalRuntime();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: toolPath('temporal') }, searchAttributes: ALL_SEARCH_ATTRIBUTES },
+    server: {
+      executable: { type: 'existing-path', path: toolPath('temporal') },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
   });
 }

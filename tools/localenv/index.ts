@@ -49,7 +49,9 @@ export async function startLocalEnv(opts: LocalEnvOptions = {}): Promise<LocalEn
     const [kube, temporalFirst] = await Promise.all([startControlPlane(group, dir), startTemporal(group, dir)]);
     let temporal = temporalFirst;
     const startSeconds = (performance.now() - started) / 1000;
-    log(`localenv: ready in ${startSeconds.toFixed(1)} s (apiserver ${kube.server}, temporal ${temporal.address}, logs ${dir})`);
+    log(
+      `localenv: ready in ${startSeconds.toFixed(1)} s (apiserver ${kube.server}, temporal ${temporal.address}, logs ${dir})`
+    );
     const env: LocalEnv = {
       dir,
       kubeconfigPath: kube.kubeconfigPath,

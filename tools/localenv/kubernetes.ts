@@ -19,15 +19,19 @@ export interface ControlPlane {
 /** GET `url` with the admin client certificate; true on HTTP 200. */
 function httpsOk(url: string, pki: Pki): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(url, {
-      ca: readFileSync(pki.caCert),
-      cert: readFileSync(pki.adminCert),
-      key: readFileSync(pki.adminKey),
-      timeout: 2000,
-    }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = request(
+      url,
+      {
+        ca: readFileSync(pki.caCert),
+        cert: readFileSync(pki.adminCert),
+        key: readFileSync(pki.adminKey),
+        timeout: 2000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      }
+    );
     req.on('error', () => resolve(false));
     req.end();
   });
@@ -87,7 +91,12 @@ async function createFakeNode(kubeconfigPath: string, name: string): Promise<voi
       metadata: {
         name,
         annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-        labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+        labels: {
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+          type: 'kwok',
+        },
       },
     },
   });

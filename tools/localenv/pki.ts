@@ -27,8 +27,19 @@ async function issue(dir: string, name: string, subject: string, ext: string): P
   await openssl(['genrsa', '-out', `${name}.key`, '2048'], dir);
   await openssl(['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir);
   await openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30']
-      .concat(['-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`]),
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '30',
+    ].concat(['-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`]),
     dir
   );
 }
@@ -38,18 +49,38 @@ async function issue(dir: string, name: string, subject: string, ext: string): P
  * certificate in group system:masters, and the service-account signing key pair.
  */
 export async function createPki(dir: string): Promise<Pki> {
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt'].concat(
-    ['-days', '30', '-subj', '/CN=ballast-local-ca', '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign']), dir);
-  await issue(dir, 'server', '/CN=kube-apiserver',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n');
+  await openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt'].concat([
+      '-days',
+      '30',
+      '-subj',
+      '/CN=ballast-local-ca',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]),
+    dir
+  );
+  await issue(
+    dir,
+    'server',
+    '/CN=kube-apiserver',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n'
+  );
   await issue(dir, 'admin', '/O=system:masters/CN=ballast-admin', 'extendedKeyUsage=clientAuth\n');
   await openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
   await openssl(['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
   const p = (f: string): string => path.join(dir, f);
   return {
-    caCert: p('ca.crt'), caKey: p('ca.key'), serverCert: p('server.crt'), serverKey: p('server.key'),
-    adminCert: p('admin.crt'), adminKey: p('admin.key'), saKey: p('sa.key'), saPub: p('sa.pub'),
+    caCert: p('ca.crt'),
+    caKey: p('ca.key'),
+    serverCert: p('server.crt'),
+    serverKey: p('server.key'),
+    adminCert: p('admin.crt'),
+    adminKey: p('admin.key'),
+    saKey: p('sa.key'),
+    saPub: p('sa.pub'),
   };
 }
 

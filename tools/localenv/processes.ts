@@ -51,7 +51,10 @@ export class ProcessGroup {
   private readonly registryFile: string;
   private readonly onExit = (): void => this.killAllNow();
 
-  constructor(private readonly logDir: string, id: string) {
+  constructor(
+    private readonly logDir: string,
+    id: string
+  ) {
     mkdirSync(REGISTRY, { recursive: true });
     this.registryFile = path.join(REGISTRY, `${process.pid}.${id}.json`);
     process.once('exit', this.onExit);

@@ -22,31 +22,54 @@ function searchAttributeFlags(): string[] {
  * Starts `temporal server start-dev` on loopback with the Web UI, persisted to a SQLite file in
  * `dir` (so a restart on the same file keeps every workflow), with Ballast's search attributes.
  */
-export async function startTemporal(group: ProcessGroup, dir: string, dbFile = path.join(dir, 'temporal.db')): Promise<TemporalServer> {
-  const [port, uiPort, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+export async function startTemporal(
+  group: ProcessGroup,
+  dir: string,
+  dbFile = path.join(dir, 'temporal.db')
+): Promise<TemporalServer> {
+  const [port, uiPort, httpPort, metricsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const address = `127.0.0.1:${port}`;
   const namespace = 'default';
   const server = group.start('temporal', toolPath('temporal'), [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-ip', '127.0.0.1',
-    '--ui-port', String(uiPort),
-    '--http-port', String(httpPort),
-    '--metrics-port', String(metricsPort),
-    '--db-filename', dbFile,
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-ip',
+    '127.0.0.1',
+    '--ui-port',
+    String(uiPort),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
+    '--db-filename',
+    dbFile,
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     ...searchAttributeFlags(),
   ]);
-  await waitReady(server, async () => {
-    const conn = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await conn.workflowService.describeNamespace({ namespace });
-      return true;
-    } finally {
-      await conn.close();
-    }
-  }, 60_000);
+  await waitReady(
+    server,
+    async () => {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.describeNamespace({ namespace });
+        return true;
+      } finally {
+        await conn.close();
+      }
+    },
+    60_000
+  );
   return { address, namespace, uiUrl: `http://127.0.0.1:${uiPort}`, dbFile };
 }

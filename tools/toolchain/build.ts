@@ -48,13 +48,19 @@ async function build(name: ToolName, recipe: ToolRecipe, dest: string): Promise<
   const env = { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
   const opts = { env, maxBuffer: 64 * 1024 * 1024 };
   if (recipe.kind === 'go-install') {
-    await run('go', ['install', `-ldflags=${ldflags}`, `${recipe.pkg}@${recipe.version}`], { ...opts, env: { ...env, GOBIN: tmp } });
+    await run('go', ['install', `-ldflags=${ldflags}`, `${recipe.pkg}@${recipe.version}`], {
+      ...opts,
+      env: { ...env, GOBIN: tmp },
+    });
     // `go install` names the binary after the package path minus any /vN suffix; take whatever it wrote.
     const [built] = readdirSync(tmp);
     if (built === undefined) throw new Error(`go install ${recipe.pkg} produced no binary`);
     if (built !== name) await rename(path.join(tmp, built), path.join(tmp, name));
   } else {
-    await run('go', ['build', `-ldflags=${ldflags}`, '-o', path.join(tmp, name), recipe.pkg], { ...opts, cwd: GOMOD_DIR });
+    await run('go', ['build', `-ldflags=${ldflags}`, '-o', path.join(tmp, name), recipe.pkg], {
+      ...opts,
+      cwd: GOMOD_DIR,
+    });
   }
   if (name === 'kwok') await writeKwokStages(recipe.version, path.join(tmp, 'stages.yaml'));
   await writeFile(path.join(tmp, 'recipe.json'), JSON.stringify(recipe, null, 2));

@@ -4,7 +4,9 @@ import { TOOLS, type ToolName } from './tools.js';
 
 /** Root of the per-user tool cache; binaries live under `<root>/<tool>-<version>-<key>/`. */
 export function cacheRoot(): string {
-  const base = process.env.BALLAST_TOOLS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'ballast', 'tools');
+  const base =
+    process.env.BALLAST_TOOLS_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'ballast', 'tools');
   return path.resolve(base);
 }
 

@@ -1,4 +1,11 @@
-import { KUBERNETES_VERSION, ETCD_VERSION, HELM_VERSION, KUSTOMIZE_VERSION, KWOK_VERSION, TEMPORAL_CLI_VERSION } from './versions.js';
+import {
+  KUBERNETES_VERSION,
+  ETCD_VERSION,
+  HELM_VERSION,
+  KUSTOMIZE_VERSION,
+  KWOK_VERSION,
+  TEMPORAL_CLI_VERSION,
+} from './versions.js';
 
 /** How one binary is produced: `go install pkg@version`, or `go build` inside the helper module `tools/gomod`. */
 export type ToolRecipe =
@@ -6,14 +13,7 @@ export type ToolRecipe =
   | { kind: 'gomod-build'; pkg: string; version: string; ldflags?: string[] };
 
 export type ToolName =
-  | 'temporal'
-  | 'etcd'
-  | 'kube-apiserver'
-  | 'kube-controller-manager'
-  | 'kube-scheduler'
-  | 'kwok'
-  | 'helm'
-  | 'kustomize';
+  'temporal' | 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | 'helm' | 'kustomize';
 
 const k8sVersionFlags = (() => {
   const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');

@@ -3,7 +3,14 @@
  * with `signalWithStart`. Stateless apart from its informer caches, so several replicas can run:
  * their duplicate signals are dropped by the workflows.
  */
-import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { GitRepositoryKind } from '../../api/gitrepository.js';
@@ -51,17 +58,20 @@ export class Controller {
       const custom = this.opts.kubeConfig.makeApiClient(CustomObjectsApi);
       const informer = makeInformer<FluxObject>(this.opts.kubeConfig, path, async () => {
         const gvp = { group: kind.group, version: kind.version, plural: kind.plural };
-        const list = (await (ns ? custom.listNamespacedCustomObject({ ...gvp, namespace: ns }) : custom.listClusterCustomObject(gvp))) as {
+        const list = (await (ns
+          ? custom.listNamespacedCustomObject({ ...gvp, namespace: ns })
+          : custom.listClusterCustomObject(gvp))) as {
           items: FluxObject[];
           metadata: { resourceVersion?: string };
         };
-        return { ...list, items: list.items.map((i) => ({ ...i, apiVersion: kind.apiVersion, kind: kind.kind })) } as never;
+        return { ...list, items: list.items.map((i) => ({ ...i, apiVersion: kind.apiVersion, kind: kind.kind })) };
       });
       const onChange = (obj: FluxObject): void => void this.handle(kind.kind as ServedKind, obj, false);
       informer.on('add', onChange);
       informer.on('update', onChange);
       informer.on('delete', (obj) => void this.handle(kind.kind as ServedKind, obj, true));
       informer.on('error', (err: unknown) => {
+        if (this.stopped) return;
         this.opts.log.warn({ kind: kind.kind, err: String(err) }, 'watch failed; restarting in 2s');
         setTimeout(() => void (this.stopped ? undefined : informer.start().catch(() => undefined)), 2000);
       });
@@ -108,7 +118,12 @@ export class Controller {
 
   /** Signals the workflow only if it runs: a deleted object needs no new workflow. */
   private async signalRunning(kind: ServedKind, obj: Named, req: ReconcileRequest): Promise<void> {
-    const workflowId = workflowIdFor({ cluster: this.opts.clusterName, kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' });
+    const workflowId = workflowIdFor({
+      cluster: this.opts.clusterName,
+      kind,
+      namespace: obj.metadata?.namespace ?? '',
+      name: obj.metadata?.name ?? '',
+    });
     await this.opts.temporal.workflow
       .getHandle(workflowId)
       .signal(requestReconcileSignal, req)
@@ -143,7 +158,11 @@ export class Controller {
 
 function usesSource(ks: Kustomization, src: Named): boolean {
   const ref = ks.spec?.sourceRef;
-  return ref?.kind === src.kind && ref.name === src.metadata?.name && (ref.namespace ?? ks.metadata?.namespace) === src.metadata?.namespace;
+  return (
+    ref?.kind === src.kind &&
+    ref.name === src.metadata?.name &&
+    (ref.namespace ?? ks.metadata?.namespace) === src.metadata?.namespace
+  );
 }
 
 function dependsOn(ks: Kustomization, dep: Named): boolean {

@@ -57,7 +57,10 @@ export interface Triggers {
 /** Compares what was last seen with the object now. `prev` undefined means first sight (add, restart). */
 export function triggersFor(prev: Observed | undefined, now: Observed): Triggers {
   if (!prev) {
-    return { self: [{ reason: 'created', generation: now.generation, requestedAt: now.requestedAt }], becameReady: false };
+    return {
+      self: [{ reason: 'created', generation: now.generation, requestedAt: now.requestedAt }],
+      becameReady: false,
+    };
   }
   const self: ReconcileRequest[] = [];
   if (now.deleting && !prev.deleting) self.push({ reason: 'deleted' });
@@ -65,7 +68,10 @@ export function triggersFor(prev: Observed | undefined, now: Observed): Triggers
   if (now.requestedAt !== undefined && now.requestedAt !== prev.requestedAt) {
     self.push({ reason: 'annotation', requestedAt: now.requestedAt });
   }
-  const newRevision = now.artifactRevision !== undefined && now.artifactRevision !== prev.artifactRevision ? now.artifactRevision : undefined;
+  const newRevision =
+    now.artifactRevision !== undefined && now.artifactRevision !== prev.artifactRevision
+      ? now.artifactRevision
+      : undefined;
   const becameReady = now.ready && (!prev.ready || now.appliedRevision !== prev.appliedRevision);
   return { self, ...(newRevision ? { newRevision } : {}), becameReady };
 }

@@ -15,23 +15,39 @@ import { createTestWorkflowEnv } from '../../support/temporal.js';
 
 const require = createRequire(import.meta.url);
 const ref = { namespace: 'apps', name: 'web' };
-const art = (rev: string): ArtifactRef => ({ revision: `main@sha1:${rev}`, digest: `sha256:${rev}`, path: `p/${rev}.tar.gz` });
+const art = (rev: string): ArtifactRef => ({
+  revision: `main@sha1:${rev}`,
+  digest: `sha256:${rev}`,
+  path: `p/${rev}.tar.gz`,
+});
 
 function plan(over: Partial<KustomizationPlan> = {}): KustomizationPlan {
   return {
-    exists: true, generation: 1, deleting: false, suspended: false, intervalMs: 3_600_000, retryIntervalMs: 3_600_000,
-    timeoutMs: 60_000, prune: true, rollbackEnabled: false, checksHealth: false,
-    source: { ready: true, artifact: art('aaa') }, dependencies: { ready: true }, ...over,
+    exists: true,
+    generation: 1,
+    deleting: false,
+    suspended: false,
+    intervalMs: 3_600_000,
+    retryIntervalMs: 3_600_000,
+    timeoutMs: 60_000,
+    prune: true,
+    rollbackEnabled: false,
+    checksHealth: false,
+    source: { ready: true, artifact: art('aaa') },
+    dependencies: { ready: true },
+    ...over,
   };
 }
 
 /** Records every activity call; each test overrides what it needs. */
 function fakeActivities(over: Partial<Activities>, calls: string[], statuses: StatusInput[]): Partial<Activities> {
-  const record = <T>(name: string, value: T) => async (input: object): Promise<T> => {
-    const artifact = (input as { artifact?: ArtifactRef }).artifact;
-    calls.push(artifact ? `${name}:${artifact.revision.slice(-3)}` : name);
-    return value;
-  };
+  const record =
+    <T>(name: string, value: T) =>
+    async (input: object): Promise<T> => {
+      const artifact = (input as { artifact?: ArtifactRef }).artifact;
+      calls.push(artifact ? `${name}:${artifact.revision.slice(-3)}` : name);
+      return value;
+    };
   return {
     loadKustomization: record('load', plan()),
     buildKustomization: record('build', { digest: 'sha256:build', objects: 3 }),
@@ -52,7 +68,12 @@ describe('kustomizationWorkflow', () => {
 
   async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
     const taskQueue = uniqueName('tq');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../../workflows/index.ts'), activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../../../workflows/index.ts'),
+      activities,
+    });
     return worker.runUntil(fn(taskQueue));
   }
 
@@ -71,7 +92,11 @@ describe('kustomizationWorkflow', () => {
     });
     assert.deepEqual(calls.slice(0, 5), ['load', 'build:aaa', 'validate:aaa', 'apply:aaa', 'prune:aaa']);
     const final = statuses.at(-1);
-    assert.deepEqual(final?.ready, { status: 'True', reason: Reason.ReconciliationSucceeded, message: 'Applied revision: main@sha1:aaa' });
+    assert.deepEqual(final?.ready, {
+      status: 'True',
+      reason: Reason.ReconciliationSucceeded,
+      message: 'Applied revision: main@sha1:aaa',
+    });
     assert.equal(final?.lastAppliedRevision, 'main@sha1:aaa');
     assert.equal(final?.observedGeneration, 1);
   });
@@ -79,7 +104,16 @@ describe('kustomizationWorkflow', () => {
   it('does not build while a dependency is not ready, and says which', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
-    const acts = fakeActivities({ loadKustomization: async () => (calls.push('load'), plan({ dependencies: { ready: false, message: "dependency 'apps/db' is not ready" } })) }, calls, statuses);
+    const acts = fakeActivities(
+      {
+        loadKustomization: async () => (
+          calls.push('load'),
+          plan({ dependencies: { ready: false, message: "dependency 'apps/db' is not ready" } })
+        ),
+      },
+      calls,
+      statuses
+    );
     await withWorker(acts, async (tq) => {
       const handle = await start(tq);
       const result = await handle.executeUpdate(reconcileNowUpdate, { args: [{}] });
@@ -93,7 +127,18 @@ describe('kustomizationWorkflow', () => {
   it('writes the apiserver message of a failed validation and applies nothing', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
-    const acts = fakeActivities({ validateKustomization: async () => { throw ApplicationFailure.nonRetryable('dry-run failed: Deployment/x: spec.replicas: Invalid value', Reason.ReconciliationFailed); } }, calls, statuses);
+    const acts = fakeActivities(
+      {
+        validateKustomization: async () => {
+          throw ApplicationFailure.nonRetryable(
+            'dry-run failed: Deployment/x: spec.replicas: Invalid value',
+            Reason.ReconciliationFailed
+          );
+        },
+      },
+      calls,
+      statuses
+    );
     await withWorker(acts, async (tq) => {
       const handle = await start(tq);
       const result = await handle.executeUpdate(reconcileNowUpdate, { args: [{}] });
@@ -102,17 +147,32 @@ describe('kustomizationWorkflow', () => {
     });
     assert.ok(!calls.some((c) => c.startsWith('apply')));
     const ready = statuses.at(-1)?.ready;
-    assert.ok(ready !== 'remove' && ready?.status === 'False' && ready.message.includes('spec.replicas: Invalid value'));
+    assert.ok(
+      ready !== 'remove' && ready?.status === 'False' && ready.message.includes('spec.replicas: Invalid value')
+    );
   });
 
   it('rolls back to the last healthy revision when health checks fail and rollback is on', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
     let current = art('aaa');
-    const acts = fakeActivities({
-      loadKustomization: async () => (calls.push('load'), plan({ checksHealth: true, rollbackEnabled: true, source: { ready: true, artifact: current } })),
-      checkKustomizationHealth: async (i) => (calls.push(`health:${i.artifact.revision.slice(-3)}`), { healthy: i.artifact.revision.endsWith('aaa'), message: i.artifact.revision.endsWith('aaa') ? 'ok' : 'Deployment/web 0/1 available' }),
-    }, calls, statuses);
+    const acts = fakeActivities(
+      {
+        loadKustomization: async () => (
+          calls.push('load'),
+          plan({ checksHealth: true, rollbackEnabled: true, source: { ready: true, artifact: current } })
+        ),
+        checkKustomizationHealth: async (i) => (
+          calls.push(`health:${i.artifact.revision.slice(-3)}`),
+          {
+            healthy: i.artifact.revision.endsWith('aaa'),
+            message: i.artifact.revision.endsWith('aaa') ? 'ok' : 'Deployment/web 0/1 available',
+          }
+        ),
+      },
+      calls,
+      statuses
+    );
     await withWorker(acts, async (tq) => {
       const handle = await start(tq);
       assert.equal((await handle.executeUpdate(reconcileNowUpdate, { args: [{}] })).ready, true);
@@ -122,35 +182,49 @@ describe('kustomizationWorkflow', () => {
       assert.match(result.message, /from main@sha1:bbb to main@sha1:aaa/);
       await handle.terminate();
     });
-    assert.ok(calls.includes('apply:bbb') && calls.lastIndexOf('apply:aaa') > calls.indexOf('apply:bbb'), calls.join(','));
+    assert.ok(
+      calls.includes('apply:bbb') && calls.lastIndexOf('apply:aaa') > calls.indexOf('apply:bbb'),
+      calls.join(',')
+    );
   });
 
   it('cancels a health-check wait when a newer source revision arrives and applies it at once', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
     let current = art('aaa');
-    const acts = fakeActivities({
-      loadKustomization: async () => (calls.push('load'), plan({ checksHealth: true, timeoutMs: 3_600_000, source: { ready: true, artifact: current } })),
-      checkKustomizationHealth: async (i) => {
-        calls.push(`health:${i.artifact.revision.slice(-3)}`);
-        if (i.artifact.revision.endsWith('bbb')) return { healthy: true, message: 'ok' };
-        // Never healthy: only cancellation can end this wait.
-        for (;;) {
-          Context.current().heartbeat();
-          await Context.current().sleep(200);
-        }
+    const acts = fakeActivities(
+      {
+        loadKustomization: async () => (
+          calls.push('load'),
+          plan({ checksHealth: true, timeoutMs: 3_600_000, source: { ready: true, artifact: current } })
+        ),
+        checkKustomizationHealth: async (i) => {
+          calls.push(`health:${i.artifact.revision.slice(-3)}`);
+          if (i.artifact.revision.endsWith('bbb')) return { healthy: true, message: 'ok' };
+          // Never healthy: only cancellation can end this wait.
+          for (;;) {
+            Context.current().heartbeat();
+            await Context.current().sleep(200);
+          }
+        },
       },
-    }, calls, statuses);
+      calls,
+      statuses
+    );
     await withWorker(acts, async (tq) => {
       const handle = await start(tq);
       await handle.signal(requestReconcileSignal, { reason: 'created', generation: 1 });
-      for (let i = 0; i < 100 && (await handle.query(progressQuery)).step !== 'health'; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && (await handle.query(progressQuery)).step !== 'health'; i++)
+        await new Promise((r) => setTimeout(r, 100));
       current = art('bbb');
       await handle.signal(requestReconcileSignal, { reason: 'source', revision: current.revision });
       for (let i = 0; i < 200 && !calls.includes('health:bbb'); i++) await new Promise((r) => setTimeout(r, 100));
       await handle.terminate();
     });
     assert.ok(calls.includes('apply:bbb'), calls.join(','));
-    assert.ok(statuses.some((s) => s.ready !== 'remove' && s.ready.reason === Reason.HealthCheckCanceled), 'HealthCheckCanceled reported');
+    assert.ok(
+      statuses.some((s) => s.ready !== 'remove' && s.ready.reason === Reason.HealthCheckCanceled),
+      'HealthCheckCanceled reported'
+    );
   });
 });
