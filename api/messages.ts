@@ -23,6 +23,8 @@ export interface ReconcileRequest {
   requestedAt?: string;
   /** New source revision (reason 'source'); a health-check wait for an older revision is cancelled. */
   revision?: string;
+  /** Identifies the triggering event (reason 'dependency': which dependency, at which revision). */
+  token?: string;
 }
 
 export const requestReconcileSignal = defineSignal<[ReconcileRequest]>('requestReconcile');

@@ -39,6 +39,9 @@ export interface LoopDefinition<S> {
   isNew(state: S, req: ReconcileRequest): boolean;
 }
 
+/** How many distinct recent requests a run remembers for de-duplication. */
+const RECENT_REQUESTS = 64;
+
 /** Reconciles before continue-as-new even if the server has not suggested it; bounds history per run. */
 export const MAX_PASSES_PER_RUN = 50;
 
@@ -60,8 +63,15 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
   let finished = 0;
   let nextIn = input.nextInMs ?? 0;
 
+  // Identical requests (several controller replicas see the same event) are handled once, even
+  // when the copy arrives while the pass for the first is already running.
+  const recent: string[] = [];
   setHandler(requestReconcileSignal, (req) => {
-    if (def.isNew(state, req)) pending.push(req);
+    const key = JSON.stringify(req);
+    if (recent.includes(key) || !def.isNew(state, req)) return;
+    recent.push(key);
+    if (recent.length > RECENT_REQUESTS) recent.shift();
+    pending.push(req);
   });
   setHandler(reconcileNowUpdate, async ({ reason }) => {
     // The caller gets the result of the first pass that starts after its request.

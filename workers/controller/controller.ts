@@ -106,7 +106,10 @@ export class Controller {
     if (kind === 'Kustomization' && triggers.becameReady) {
       // Event-driven dependsOn: dependents start now, not at Flux's 30 s requeue.
       for (const ks of this.kustomizations().filter((k) => dependsOn(k, obj))) {
-        await this.signal('Kustomization', ks, { reason: 'dependency' });
+        await this.signal('Kustomization', ks, {
+          reason: 'dependency',
+          token: `${keyOf(obj)}@${now.appliedRevision}/${now.generation}`,
+        });
       }
     }
   }

@@ -1,0 +1,110 @@
+/**
+ * The sample `npm run dev` reconciles: a local Git repository holding an example app (a
+ * Deployment with 2 replicas, a Service, a ConfigMap), served over smart HTTP on loopback, with a
+ * GitRepository and a Kustomization pointing at it.
+ */
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import path from 'node:path';
+import { GitRepositoryKind } from '../api/gitrepository.js';
+import { KustomizationKind } from '../api/kustomization.js';
+import { createGitFixture, startGitHttpServer, type GitFixture, type GitHttpServer } from './localenv/git-server.js';
+
+export const SAMPLE_NAMESPACE = 'sample';
+
+const FILES: Record<string, string> = {
+  'apps/sample/configmap.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: sample-config
+data:
+  greeting: hello from Ballast
+`,
+  'apps/sample/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: sample
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: sample }
+  template:
+    metadata:
+      labels: { app: sample }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{ containerPort: 80 }]
+          envFrom: [{ configMapRef: { name: sample-config } }]
+`,
+  'apps/sample/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: sample
+spec:
+  selector: { app: sample }
+  ports: [{ port: 80, targetPort: 80 }]
+`,
+};
+
+export interface Sample {
+  repo: GitFixture;
+  server: GitHttpServer;
+  close(): Promise<void>;
+}
+
+/** Creates the repository, serves it, and creates the namespace, GitRepository and Kustomization. */
+export async function createSample(kc: KubeConfig): Promise<Sample> {
+  const repo = await createGitFixture('sample.git');
+  await repo.commit(FILES, 'Add the sample app');
+  await repo.pushAll();
+  await repo.git('branch', '--set-upstream-to=origin/main', 'main');
+  const server = await startGitHttpServer({ projectRoot: repo.projectRoot });
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const namespace = SAMPLE_NAMESPACE;
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  const create = (
+    kind: typeof GitRepositoryKind | typeof KustomizationKind,
+    name: string,
+    spec: Record<string, unknown>
+  ) =>
+    custom.createNamespacedCustomObject({
+      group: kind.group,
+      version: kind.version,
+      plural: kind.plural,
+      namespace,
+      body: { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace }, spec },
+    });
+  await create(GitRepositoryKind, 'sample', {
+    url: `${server.url}/sample.git`,
+    interval: '15s',
+    ref: { branch: 'main' },
+  });
+  await create(KustomizationKind, 'sample', {
+    sourceRef: { kind: 'GitRepository', name: 'sample' },
+    path: './apps/sample',
+    interval: '5m',
+    prune: true,
+    wait: true,
+    timeout: '2m',
+    targetNamespace: namespace,
+  });
+  return {
+    repo,
+    server,
+    close: async () => {
+      await server.close();
+      await repo.cleanup();
+    },
+  };
+}
+
+/** How a person edits the sample, printed by `npm run dev`. */
+export function sampleHelp(sample: Sample): string {
+  const file = path.join(sample.repo.work, 'apps/sample/deployment.yaml');
+  return `Change the sample and watch Ballast apply it (the GitRepository polls every 15 s):
+  cd ${sample.repo.work}
+  sed -i 's/replicas: 2/replicas: 3/' ${file}
+  git commit -am 'Scale to 3' && git push`;
+}
