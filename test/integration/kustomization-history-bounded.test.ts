@@ -30,7 +30,7 @@ describe('Kustomization: workflow history over ten revisions', () => {
     await f?.close();
   });
 
-  it(`stays under ${MAX_EVENTS_PER_RECONCILE} events per reconcile and holds no manifest text`, async () => {
+  it(`stays under ${MAX_EVENTS_PER_RECONCILE} events per reconcile and holds no manifest text`, async (t) => {
     let rev = await f.push({ 'cm.yaml': configMap('c', `${MARKER}-0`) });
     await f.kustomization('app', {});
     await f.waitReady('app', rev);
@@ -45,6 +45,7 @@ describe('Kustomization: workflow history over ten revisions', () => {
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'buildKustomization'
     ).length;
     const text = JSON.stringify(history);
+    t.diagnostic(`${events.length} events, ${builds} reconciles, ${Math.round(text.length / 1024)} KiB of history`);
     assert.ok(!text.includes(MARKER), 'manifest content found in workflow history');
     assert.equal(builds, 10, `one build per revision despite two controllers (got ${builds})`);
     assert.ok(events.length <= builds * MAX_EVENTS_PER_RECONCILE, `${events.length} events for ${builds} reconciles`);
