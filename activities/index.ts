@@ -2,9 +2,6 @@
  * Every activity of a Ballast worker, built from the clients they need. Workflows import only the
  * `Activities` *type* from here (enforced by lint), never the implementations.
  */
-import { createFetchActivities, type FetchActivities } from './gitrepository/fetch.js';
-import { createGitFinalizeActivities, type GitFinalizeActivities } from './gitrepository/finalize.js';
-import { createGitLoadActivities, type GitLoadActivities } from './gitrepository/load.js';
 import type { KubeClients } from './kube/client.js';
 import { createConfigMapActivities, type ConfigMapActivities } from './kube/config-map.js';
 import { createApplyActivities, type ApplyActivities } from './kustomization/apply.js';
@@ -16,6 +13,7 @@ import { BuildCache } from './kustomization/materialize.js';
 import { createPruneActivities, type PruneActivities } from './kustomization/prune.js';
 import { createStatusActivities, type StatusActivities } from './kustomization/status.js';
 import type { ArtifactStore } from './source/artifact-store.js';
+import { createSourceActivities, type SourceActivities } from './source/activities.js';
 
 /** Clients and settings the activity factories receive; tests hand in their own. */
 export interface ActivityDeps {
@@ -39,9 +37,7 @@ export type Activities = ConfigMapActivities &
   HealthActivities &
   StatusActivities &
   FinalizeActivities &
-  GitLoadActivities &
-  FetchActivities &
-  GitFinalizeActivities;
+  SourceActivities;
 
 /** Builds all activities of one worker. */
 export function createActivities(deps: ActivityDeps): Activities {
@@ -56,9 +52,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createHealthActivities({ ...materialize, pollMs: deps.healthPollMs }),
     ...createStatusActivities(deps),
     ...createFinalizeActivities(deps),
-    ...createGitLoadActivities(deps),
-    ...createFetchActivities(deps),
-    ...createGitFinalizeActivities(deps),
+    ...createSourceActivities(deps),
   };
 }
 
@@ -70,4 +64,4 @@ export type {
   KustomizationRef,
   StatusInput,
 } from './kustomization/types.js';
-export type { GitRepositoryRef } from './gitrepository/types.js';
+export type { SourceKind, SourceRef } from './source/types.js';

@@ -1,9 +1,8 @@
 import { removeCondition, setCondition } from '../../api/conditions.js';
 import { formatDuration, MAX_HISTORY, type Condition, type History, type Snapshot } from '../../api/meta.js';
 import type { KubeClients } from '../kube/client.js';
-import { GitRepositoryKind } from '../../api/gitrepository.js';
+import { fluxObjectRef } from '../source/activities.js';
 import { patchFluxStatus, readFluxObject, type FluxObjectRef } from '../kube/flux-objects.js';
-import { kustomizationRef } from './load.js';
 import type { ConditionChange, StatusInput } from './types.js';
 
 interface StatusView {
@@ -51,13 +50,9 @@ export interface StatusActivities {
   writeStatus(input: StatusInput): Promise<void>;
 }
 
-/** API coordinates of a served kind's object. */
+/** API coordinates of the object whose status is written. */
 function fluxRef(input: StatusInput): FluxObjectRef {
-  if (input.kind === 'GitRepository') {
-    const k = GitRepositoryKind;
-    return { group: k.group, version: k.version, plural: k.plural, ...input.ref };
-  }
-  return kustomizationRef(input.ref);
+  return fluxObjectRef({ kind: input.kind ?? 'Kustomization', ...input.ref });
 }
 
 export function createStatusActivities(deps: { kube: KubeClients }): StatusActivities {

@@ -79,8 +79,8 @@ export type ConditionChange = { status: 'True' | 'False' | 'Unknown'; reason: st
 
 /** Status changes one writeStatus call makes; omitted fields are left as they are. */
 export interface StatusInput {
-  /** Kind of the object; Kustomization when omitted. */
-  kind?: 'Kustomization' | 'GitRepository';
+  /** Kind of the object (a served kind's name); Kustomization when omitted. */
+  kind?: string;
   ref: KustomizationRef;
   /** Other status fields to set as given (small values only: artifact references, observed fields). */
   fields?: Record<string, unknown>;

@@ -1,11 +1,11 @@
 /**
- * One GitRepository's loop: load → fetch (ls-remote; clone and package only on a new commit) →
- * status, then wait for a request or the interval. The controller sees the new artifact revision
- * in status and signals every Kustomization that uses this source.
+ * The loop every source kind shares (GitRepository, HelmRepository, HelmChart): load → fetch
+ * (upstream checked cheaply; downloaded and stored only when it changed) → status, then wait for a
+ * request or the interval. The controller sees a new artifact revision in status and signals the
+ * objects that use the source.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { GitRepositoryRef } from '../activities/index.js';
+import type { Activities, SourceKind, SourceRef } from '../activities/index.js';
 import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
 import { describeFailure } from './failures.js';
@@ -15,8 +15,8 @@ const shortIo = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 } as const;
-/** Git operations are bounded by spec.timeout inside the activity; this is the outer bound, and they heartbeat. */
-const gitOp = {
+/** Downloads are bounded by spec.timeout inside the activity; this is the outer bound, and they heartbeat. */
+const download = {
   ...shortIo,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
@@ -24,24 +24,20 @@ const gitOp = {
 } as const;
 
 const io = proxyActivities<Activities>(shortIo);
-const git = proxyActivities<Activities>(gitOp);
+const fetcher = proxyActivities<Activities>(download);
 
-export interface GitRepositoryState {
+export interface SourceState {
   handledGeneration?: number;
   handledRequestedAt?: string;
 }
 
-export interface GitRepositoryWorkflowInput {
-  ref: GitRepositoryRef;
-  state?: GitRepositoryState;
+export interface SourceWorkflowInput {
+  ref: { namespace: string; name: string };
+  state?: SourceState;
   nextInMs?: number;
 }
 
-async function pass(
-  ref: GitRepositoryRef,
-  prior: GitRepositoryState,
-  ctx: PassContext
-): Promise<PassOutcome<GitRepositoryState>> {
+async function pass(ref: SourceRef, prior: SourceState, ctx: PassContext): Promise<PassOutcome<SourceState>> {
   const started = Date.now();
   const steps: string[] = [];
   const step = (s: string): void => (steps.push(s), ctx.step(s));
@@ -54,16 +50,20 @@ async function pass(
     durationMs: Date.now() - started,
   });
   step('load');
-  const plan = await io.loadGitRepository(ref);
+  const plan = await io.loadSource(ref);
   const state = { ...prior, handledGeneration: plan.generation, handledRequestedAt: plan.requestedAt };
   if (!plan.exists) return { state, result: result(false, 'NotFound', 'object deleted'), nextInMs: 0, done: true };
   if (plan.deleting) {
     step('finalize');
-    await io.finalizeGitRepository(ref);
+    await io.finalizeSource(ref);
     return { state, result: result(false, 'Deleted', 'finalized'), nextInMs: 0, done: true };
   }
   if (plan.suspended) return { state, result: result(false, Reason.Suspended, 'suspended'), nextInMs: plan.intervalMs };
-  const common = { kind: 'GitRepository' as const, ref, lastHandledReconcileAt: plan.requestedAt };
+  const common = {
+    kind: ref.kind,
+    ref: { namespace: ref.namespace, name: ref.name },
+    lastHandledReconcileAt: plan.requestedAt,
+  };
   if (plan.invalidSpec) {
     const message = `invalid spec: ${plan.invalidSpec}`;
     await io.writeStatus({
@@ -76,7 +76,7 @@ async function pass(
   }
   try {
     step('fetch');
-    const fetched = await git.fetchGitRepository({ ref, generation: plan.generation });
+    const fetched = await fetcher.fetchSource({ ref, generation: plan.generation });
     const { revision } = fetched.artifact;
     const message = `stored artifact for revision '${revision}'`;
     await io.writeStatus({
@@ -86,15 +86,12 @@ async function pass(
       stalled: 'remove',
       conditions: { ArtifactInStorage: { status: 'True', reason: Reason.Succeeded, message }, FetchFailed: 'remove' },
       observedGeneration: plan.generation,
-      fields: { artifact: fetched.artifact },
+      fields: { ...fetched.observed, artifact: fetched.artifact },
     });
-    return {
-      state,
-      result: result(true, fetched.changed ? Reason.NewArtifact : Reason.ArtifactUpToDate, message, revision),
-      nextInMs: plan.intervalMs,
-    };
+    const reason = fetched.changed ? Reason.NewArtifact : Reason.ArtifactUpToDate;
+    return { state, result: result(true, reason, message, revision), nextInMs: plan.intervalMs };
   } catch (err) {
-    const { reason, message } = describeFailure(err, Reason.GitOperationFailed);
+    const { reason, message } = describeFailure(err, Reason.Failed);
     await io.writeStatus({
       ...common,
       ready: { status: 'False', reason, message },
@@ -105,19 +102,39 @@ async function pass(
   }
 }
 
-function isNew(state: GitRepositoryState, req: ReconcileRequest): boolean {
-  if (req.reason === 'created' || req.reason === 'generation')
+function isNew(state: SourceState, req: ReconcileRequest): boolean {
+  if (req.reason === 'created' || req.reason === 'generation') {
     return req.generation === undefined || req.generation !== state.handledGeneration;
+  }
   if (req.reason === 'annotation') return req.requestedAt !== state.handledRequestedAt;
   return true;
 }
 
-/** The long-running workflow of one GitRepository. */
-export async function gitRepositoryWorkflow(input: GitRepositoryWorkflowInput): Promise<void> {
-  await runReconcileLoop<GitRepositoryState, GitRepositoryWorkflowInput>(
-    { pass: (s, ctx) => pass(input.ref, s, ctx), isNew },
+function sourceLoop(
+  kind: SourceKind,
+  input: SourceWorkflowInput,
+  self: (i: SourceWorkflowInput) => Promise<void>
+): Promise<void> {
+  const ref = { kind, ...input.ref };
+  return runReconcileLoop<SourceState, SourceWorkflowInput>(
+    { pass: (s, ctx) => pass(ref, s, ctx), isNew },
     input,
     {},
-    gitRepositoryWorkflow
+    self
   );
+}
+
+/** The long-running workflow of one GitRepository. */
+export async function gitRepositoryWorkflow(input: SourceWorkflowInput): Promise<void> {
+  await sourceLoop('GitRepository', input, gitRepositoryWorkflow);
+}
+
+/** The long-running workflow of one HelmRepository. */
+export async function helmRepositoryWorkflow(input: SourceWorkflowInput): Promise<void> {
+  await sourceLoop('HelmRepository', input, helmRepositoryWorkflow);
+}
+
+/** The long-running workflow of one HelmChart. */
+export async function helmChartWorkflow(input: SourceWorkflowInput): Promise<void> {
+  await sourceLoop('HelmChart', input, helmChartWorkflow);
 }

@@ -1,0 +1,114 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { rm } from 'node:fs/promises';
+import type { GitRepository } from '../../api/gitrepository.js';
+import { parseDuration } from '../../api/meta.js';
+import { Reason } from '../../api/reasons.js';
+import type { KubeClients } from '../kube/client.js';
+import { isNotFound } from '../kube/errors.js';
+import { packDirectory, UnsafeSymlinkError } from './archive.js';
+import { fetchGitRevision, GitSourceError, lsRemoteRevision, type GitCredentials } from './git.js';
+import type { SourceDeps } from './activities.js';
+import type { FetchResult, SourceRef } from './types.js';
+
+/** How many artifacts per GitRepository the store keeps: the current one plus rollback targets. */
+const KEEP_ARTIFACTS = 3;
+
+/** Reads `secretRef` into git credentials; the values never leave this activity. */
+async function readCredentials(
+  kube: KubeClients,
+  namespace: string,
+  name: string | undefined
+): Promise<GitCredentials | undefined> {
+  if (!name) return undefined;
+  try {
+    const data = (await kube.core.readNamespacedSecret({ namespace, name })).data ?? {};
+    const get = (k: string): string | undefined =>
+      data[k] ? Buffer.from(data[k], 'base64').toString('utf8') : undefined;
+    return {
+      username: get('username'),
+      password: get('password'),
+      bearerToken: get('bearerToken'),
+      identity: get('identity'),
+      knownHosts: get('known_hosts'),
+    };
+  } catch (err) {
+    if (isNotFound(err))
+      throw ApplicationFailure.nonRetryable(`secret '${namespace}/${name}' not found`, Reason.AuthenticationFailed);
+    throw err;
+  }
+}
+
+/** Permanent Git errors carry their Flux reason (AuthenticationFailed, URLInvalid, GitOperationFailed). */
+function classify(err: unknown): unknown {
+  if (err instanceof GitSourceError && err.permanent) return ApplicationFailure.nonRetryable(err.message, err.reason);
+  if (err instanceof UnsafeSymlinkError)
+    return ApplicationFailure.nonRetryable(err.message, Reason.StorageOperationFailed);
+  return err;
+}
+
+/**
+ * Resolves `spec.ref` upstream (ls-remote); only when the commit (or the ignore rules) differ from
+ * the stored artifact does it clone, package and store a new artifact. Heartbeats while it works.
+ */
+export async function fetchGitRepository(deps: SourceDeps, repo: GitRepository, ref: SourceRef): Promise<FetchResult> {
+  const { spec, status } = repo;
+  const credentials = await readCredentials(deps.kube, ref.namespace, spec.secretRef?.name);
+  const gitInput = {
+    url: spec.url,
+    ref: spec.ref,
+    credentials,
+    timeoutMs: parseDuration(spec.timeout),
+    allowLocal: deps.allowLocalGit ?? false,
+  };
+  const ignore = spec.ignore ?? '';
+  const ctx = Context.current();
+  // Clones can be long; heartbeats let a dead worker be noticed and a cancel arrive.
+  const beat = setInterval(() => ctx.heartbeat(), 2000);
+  const control = { signal: ctx.cancellationSignal };
+  const key = { kind: 'gitrepository', namespace: ref.namespace, name: ref.name };
+  try {
+    const remote = await lsRemoteRevision(gitInput, control);
+    const current = status.artifact;
+    if (
+      current &&
+      current.revision === remote.revision &&
+      (status.observedIgnore ?? '') === ignore &&
+      (await deps.store.has(current.path))
+    ) {
+      return {
+        changed: false,
+        artifact: {
+          ...current,
+          digest: current.digest ?? '',
+          url: current.url ?? '',
+          lastUpdateTime: current.lastUpdateTime ?? '',
+        },
+        observed: { observedIgnore: ignore || undefined },
+      };
+    }
+    const checkout = await fetchGitRevision(gitInput, control);
+    try {
+      const packed = await packDirectory(checkout.dir, { ignore: ignore.split('\n').filter((l) => l.trim() !== '') });
+      const stored = await deps.store.put(key, packed.file).finally(() => rm(packed.file, { force: true }));
+      await deps.store.gc(key, KEEP_ARTIFACTS);
+      return {
+        changed: true,
+        artifact: {
+          revision: checkout.revision,
+          digest: stored.digest,
+          path: stored.path,
+          size: stored.size,
+          url: stored.url,
+          lastUpdateTime: new Date().toISOString(),
+        },
+        observed: { observedIgnore: ignore || undefined },
+      };
+    } finally {
+      await rm(checkout.dir, { recursive: true, force: true });
+    }
+  } catch (err) {
+    throw classify(err);
+  } finally {
+    clearInterval(beat);
+  }
+}

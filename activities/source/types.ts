@@ -1,0 +1,37 @@
+/** Inputs and results of the source activities: references only, never content or credentials. */
+import type { ArtifactRef } from '../kustomization/types.js';
+
+/** The source kinds Ballast reconciles into artifacts. */
+export type SourceKind = 'GitRepository' | 'HelmRepository' | 'HelmChart';
+
+export interface SourceRef {
+  kind: SourceKind;
+  namespace: string;
+  name: string;
+}
+
+export interface SourcePlan {
+  exists: boolean;
+  generation: number;
+  deleting: boolean;
+  suspended: boolean;
+  invalidSpec?: string;
+  intervalMs: number;
+  requestedAt?: string;
+  /** The artifact in status now, if any. */
+  artifact?: ArtifactRef;
+}
+
+export interface FetchInput {
+  ref: SourceRef;
+  generation: number;
+}
+
+/** What a fetch stored, as it goes into `status.artifact`, plus the kind's observed fields. */
+export interface FetchResult {
+  /** False when upstream still matches the stored artifact: nothing was downloaded or stored. */
+  changed: boolean;
+  artifact: ArtifactRef & { size?: number; url: string; lastUpdateTime: string };
+  /** Extra status fields the kind records (observedIgnore, observedChartName, url…). */
+  observed?: Record<string, unknown>;
+}
