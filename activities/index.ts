@@ -2,6 +2,9 @@
  * Every activity of a Ballast worker, built from the clients they need. Workflows import only the
  * `Activities` *type* from here (enforced by lint), never the implementations.
  */
+import { createHelmActionActivities, type HelmActionActivities } from './helmrelease/actions.js';
+import { createHelmReleaseFinalizeActivities, type HelmReleaseFinalizeActivities } from './helmrelease/finalize.js';
+import { createHelmReleaseLoadActivities, type HelmReleaseLoadActivities } from './helmrelease/load.js';
 import type { KubeClients } from './kube/client.js';
 import { createConfigMapActivities, type ConfigMapActivities } from './kube/config-map.js';
 import { createApplyActivities, type ApplyActivities } from './kustomization/apply.js';
@@ -22,6 +25,8 @@ export interface ActivityDeps {
   fieldManager: string;
   store: ArtifactStore;
   kustomizeBinary: string;
+  /** The helm binary; a bare name is looked up on PATH. */
+  helmBinary: string;
   /** Allow `file://` and plain local paths as Git URLs (tests only). */
   allowLocalGit?: boolean;
   /** Poll period of health checks. */
@@ -37,11 +42,15 @@ export type Activities = ConfigMapActivities &
   HealthActivities &
   StatusActivities &
   FinalizeActivities &
-  SourceActivities;
+  SourceActivities &
+  HelmReleaseLoadActivities &
+  HelmActionActivities &
+  HelmReleaseFinalizeActivities;
 
 /** Builds all activities of one worker. */
 export function createActivities(deps: ActivityDeps): Activities {
   const builds = new BuildCache();
+  const helmDeps = { kube: deps.kube, helmBinary: deps.helmBinary, fieldManager: deps.fieldManager };
   const materialize = { kube: deps.kube, store: deps.store, kustomizeBinary: deps.kustomizeBinary, builds };
   return {
     ...createConfigMapActivities(deps),
@@ -53,6 +62,9 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createStatusActivities(deps),
     ...createFinalizeActivities(deps),
     ...createSourceActivities(deps),
+    ...createHelmReleaseLoadActivities(helmDeps),
+    ...createHelmActionActivities({ ...helmDeps, store: deps.store }),
+    ...createHelmReleaseFinalizeActivities(helmDeps),
   };
 }
 
@@ -65,3 +77,4 @@ export type {
   StatusInput,
 } from './kustomization/types.js';
 export type { SourceKind, SourceRef } from './source/types.js';
+export type { ActionResult, HelmReleasePlan, HelmReleaseRef, ReleaseSnapshot } from './helmrelease/types.js';

@@ -42,6 +42,8 @@ export interface StructuralSchema {
   items?: StructuralSchema;
   'x-kubernetes-preserve-unknown-fields'?: true;
   'x-kubernetes-int-or-string'?: true;
+  /** CEL rules the apiserver checks on writes; set through zod `.meta()` and copied as-is. */
+  'x-kubernetes-validations'?: { rule: string; message?: string }[];
 }
 
 /**

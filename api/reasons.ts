@@ -82,6 +82,61 @@ export const Reason = {
    * one; the message names both, e.g. `rolled back from main@sha1:bad… to main@sha1:good…`.
    */
   RolledBack: 'RolledBack',
+
+  // HelmRelease (helm-controller). The *Succeeded/*Failed pairs are the Released, TestSuccess and
+  // Remediated condition reasons and the event reasons of each Helm action.
+  /** A Helm install succeeded. */
+  InstallSucceeded: 'InstallSucceeded',
+  /** A Helm install failed. */
+  InstallFailed: 'InstallFailed',
+  /** A Helm upgrade succeeded. */
+  UpgradeSucceeded: 'UpgradeSucceeded',
+  /** A Helm upgrade failed. */
+  UpgradeFailed: 'UpgradeFailed',
+  /** The Helm tests of the release passed. */
+  TestSucceeded: 'TestSucceeded',
+  /** A Helm test of the release failed. */
+  TestFailed: 'TestFailed',
+  /** A Helm uninstall (on deletion or as remediation) succeeded. */
+  UninstallSucceeded: 'UninstallSucceeded',
+  /** A Helm uninstall failed. */
+  UninstallFailed: 'UninstallFailed',
+  /** The cluster differs from the release manifest (Drifted=True, Warning event). */
+  DriftDetected: 'DriftDetected',
+  /** The cluster matches the release manifest (Drifted=False). */
+  NoDriftDetected: 'NoDriftDetected',
+  /** Drift was corrected by re-applying the release manifest. */
+  DriftCorrected: 'DriftCorrected',
+  /** Re-applying the release manifest to correct drift failed. */
+  DriftCorrectionFailed: 'DriftCorrectionFailed',
+  /** Composing values from valuesFrom and values failed (missing object or key, bad YAML, bad targetPath). */
+  ValuesError: 'ValuesError',
+  /** The chart source (HelmChart, OCIRepository, ExternalArtifact) is not ready or has no artifact. */
+  SourceNotReady: 'SourceNotReady',
+  /** Building the list of released objects failed. */
+  InventoryBuildFailed: 'InventoryBuildFailed',
+  /** Creating or updating the generated HelmChart failed (event). */
+  HelmChartSyncErr: 'HelmChartSyncErr',
+  /** The generated HelmChart was deleted after a switch to chartRef or on deletion (event). */
+  HelmChartDeleted: 'HelmChartDeleted',
+
+  // Helm sources (source-controller HelmRepository and HelmChart).
+  /** A chart was pulled from a HelmRepository. */
+  ChartPullSucceeded: 'ChartPullSucceeded',
+  /** Pulling a chart from a HelmRepository failed. */
+  ChartPullFailed: 'ChartPullFailed',
+  /** A chart was packaged from a GitRepository or Bucket path. */
+  ChartPackageSucceeded: 'ChartPackageSucceeded',
+  /** Packaging a chart from a GitRepository or Bucket path failed. */
+  ChartPackageFailed: 'ChartPackageFailed',
+  /** `spec.chart` or `spec.sourceRef` of a HelmChart does not name a usable chart; Stalled. */
+  InvalidChartReference: 'InvalidChartReference',
+  /** A HelmRepository index.yaml could not be fetched or parsed. */
+  IndexationFailed: 'IndexationFailed',
+  /** A HelmRepository index.yaml was fetched and stored. */
+  IndexationSucceeded: 'IndexationSucceeded',
+  /** Signature verification of an artifact failed. */
+  ArtifactVerificationFailed: 'ArtifactVerificationFailed',
 } as const;
 
 /** A reason registered in {@link Reason}. */

@@ -27,6 +27,7 @@ const config = loadConfig(process.env, {
   taskQueue: 'ballast-dev',
   artifactDir: `${env.dir}/artifacts`,
   kustomizeBinary: toolPath('kustomize'),
+  helmBinary: toolPath('helm'),
 });
 const kc = new KubeConfig();
 kc.loadFromFile(env.kubeconfigPath);

@@ -24,6 +24,8 @@ const ConfigSchema = z.object({
   artifactDir: z.string().min(1).default(path.join(tmpdir(), 'ballast-artifacts')),
   /** The kustomize binary; a bare name is looked up on PATH. */
   kustomizeBinary: z.string().min(1).default('kustomize'),
+  /** The helm binary; a bare name is looked up on PATH. */
+  helmBinary: z.string().min(1).default('helm'),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -40,6 +42,7 @@ const ENV: Record<string, keyof Config> = {
   BALLAST_FIELD_MANAGER: 'fieldManager',
   BALLAST_ARTIFACT_DIR: 'artifactDir',
   BALLAST_KUSTOMIZE: 'kustomizeBinary',
+  BALLAST_HELM: 'helmBinary',
   BALLAST_LOG_LEVEL: 'logLevel',
 };
 

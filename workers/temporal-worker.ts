@@ -26,6 +26,7 @@ export async function createBallastWorker(
       fieldManager: config.fieldManager,
       store: new LocalArtifactStore(config.artifactDir),
       kustomizeBinary: config.kustomizeBinary,
+      helmBinary: config.helmBinary,
       ...extra,
     }),
   });

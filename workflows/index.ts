@@ -1,4 +1,5 @@
 /** The single `workflowsPath` entry of the worker: re-exports every workflow by name. */
+export { helmReleaseWorkflow } from './helmrelease.js';
 export { kustomizationWorkflow } from './kustomization.js';
 export { mirrorConfigMapWorkflow } from './mirror-config-map.js';
 export { gitRepositoryWorkflow, helmChartWorkflow, helmRepositoryWorkflow } from './source.js';

@@ -1,64 +1,23 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { kindDescriptor } from '../../api/kinds.js';
-import { formatIssues, parseDuration, type Artifact } from '../../api/meta.js';
+import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
-import type { KubeClients } from '../kube/client.js';
-import { readFluxObject, setFinalizer, type FluxObjectRef } from '../kube/flux-objects.js';
-import type { ArtifactStore } from './artifact-store.js';
+import { readFluxObject, setFinalizer } from '../kube/flux-objects.js';
 import { fetchGitRepository } from './git-repository.js';
+import { fetchHelmChart } from './helm-chart.js';
+import { fetchHelmRepository } from './helm-repository.js';
+import { fluxObjectRef, readSource, type ParsedSource, type SourceDeps } from './read.js';
 import type { FetchInput, FetchResult, SourcePlan, SourceRef } from './types.js';
 
-/** API coordinates of any served kind's object. */
-export function fluxObjectRef(ref: { kind: string; namespace: string; name: string }): FluxObjectRef {
-  const d = kindDescriptor(ref.kind);
-  return { group: d.group, version: d.version, plural: d.plural, namespace: ref.namespace, name: ref.name };
-}
-
-/** What every source object has, once parsed. */
-export interface ParsedSource {
-  metadata: {
-    name: string;
-    namespace?: string;
-    generation?: number;
-    annotations?: Record<string, string>;
-    deletionTimestamp?: string;
-  };
-  spec: { interval: string; suspend?: boolean };
-  status: { artifact?: Artifact };
-}
-
-export interface SourceDeps {
-  kube: KubeClients;
-  store: ArtifactStore;
-  allowLocalGit?: boolean;
-}
+export { fluxObjectRef, readSource, type ParsedSource, type SourceDeps } from './read.js';
 
 /** Per-kind fetch: read upstream, store a new artifact when it changed. */
 export type Fetcher = (deps: SourceDeps, obj: ParsedSource, ref: SourceRef) => Promise<FetchResult>;
 
 const FETCHERS: Record<SourceRef['kind'], Fetcher | undefined> = {
   GitRepository: fetchGitRepository as Fetcher,
-  HelmRepository: undefined,
-  HelmChart: undefined,
+  HelmRepository: fetchHelmRepository as unknown as Fetcher,
+  HelmChart: fetchHelmChart as unknown as Fetcher,
 };
-
-/** Registers the fetcher of a source kind (Helm kinds register from their own modules). */
-export function registerFetcher(kind: SourceRef['kind'], fetcher: Fetcher): void {
-  FETCHERS[kind] = fetcher;
-}
-
-/** Reads and parses a source; undefined when it does not exist. */
-export async function readSource(
-  kube: KubeClients,
-  ref: SourceRef
-): Promise<{ raw: ParsedSource; parsed?: ParsedSource; error?: string } | undefined> {
-  const raw = await readFluxObject<ParsedSource>(kube.custom, fluxObjectRef(ref));
-  if (!raw) return undefined;
-  const parsed = kindDescriptor(ref.kind).schemas.object.safeParse(raw);
-  return parsed.success
-    ? { raw, parsed: parsed.data as ParsedSource }
-    : { raw, error: formatIssues(parsed.error).replace(/\n/g, '; ') };
-}
 
 /** Activities of every source kind: load, fetch, finalize. */
 export interface SourceActivities {

@@ -7,7 +7,7 @@ import type { KubeClients } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { packDirectory, UnsafeSymlinkError } from './archive.js';
 import { fetchGitRevision, GitSourceError, lsRemoteRevision, type GitCredentials } from './git.js';
-import type { SourceDeps } from './activities.js';
+import type { SourceDeps } from './read.js';
 import type { FetchResult, SourceRef } from './types.js';
 
 /** How many artifacts per GitRepository the store keeps: the current one plus rollback targets. */

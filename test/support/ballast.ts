@@ -45,6 +45,7 @@ export async function startBallast(
       clusterName,
       artifactDir,
       kustomizeBinary: toolPath('kustomize'),
+      helmBinary: toolPath('helm'),
     }
   );
   const connection = await Connection.connect({ address: env.temporalAddress });

@@ -40,6 +40,17 @@ export class TestCluster {
     await this.custom.createNamespacedCustomObject({ ...this.gvp(GitRepositoryKind), namespace, body });
   }
 
+  /** Creates any served Flux kind from its descriptor. */
+  async createFlux(
+    kind: KindDescriptor,
+    namespace: string,
+    name: string,
+    spec: Record<string, unknown>
+  ): Promise<void> {
+    const body = { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace }, spec };
+    await this.custom.createNamespacedCustomObject({ ...this.gvp(kind), namespace, body });
+  }
+
   async createKustomization(namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
     const body = {
       apiVersion: KustomizationKind.apiVersion,

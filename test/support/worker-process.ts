@@ -26,6 +26,7 @@ export function startWorkerProcess(env: TestEnv, h: BallastHarness, logFile: str
       BALLAST_CLUSTER_NAME: h.clusterName,
       BALLAST_ARTIFACT_DIR: h.artifactDir,
       BALLAST_KUSTOMIZE: toolPath('kustomize'),
+      BALLAST_HELM: toolPath('helm'),
       BALLAST_LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,13 +13,13 @@ import {
 } from '@kubernetes/client-node';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { GitRepositoryKind } from '../../api/gitrepository.js';
-import { KustomizationKind, type Kustomization } from '../../api/kustomization.js';
+import { KINDS } from '../../api/kinds.js';
 import type { KindDescriptor } from '../../api/meta.js';
 import { requestReconcileSignal, type ReconcileRequest } from '../../api/messages.js';
 import { BallastCluster, BallastKind, BallastName, BallastNamespace } from '../../api/search-attributes.js';
 import { workflowIdFor } from '../../api/workflow-ids.js';
-import { gitRepositoryWorkflow, kustomizationWorkflow } from '../../workflows/index.js';
+import { WORKFLOWS, type ServedKind } from './workflows.js';
+import { dependsOn, usesSource, type Watched as WatchedObject } from './dependents.js';
 import { observe, triggersFor, type Observed } from './triggers.js';
 
 export interface ControllerOptions {
@@ -37,9 +37,6 @@ type FluxObject = KubernetesObject & { spec?: Record<string, unknown> };
 type Named = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
 type Watched = { kind: KindDescriptor; informer: Informer<FluxObject> & ObjectCache<FluxObject> };
 
-const WORKFLOWS = { Kustomization: kustomizationWorkflow, GitRepository: gitRepositoryWorkflow } as const;
-type ServedKind = keyof typeof WORKFLOWS;
-
 const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
 
 /** Watches GitRepositories and Kustomizations and signals their workflows. */
@@ -52,7 +49,7 @@ export class Controller {
 
   /** Starts the informers; resolves once each has listed its objects. */
   async start(): Promise<void> {
-    for (const kind of [GitRepositoryKind, KustomizationKind] as KindDescriptor[]) {
+    for (const kind of Object.values(KINDS).filter((k) => k.kind in WORKFLOWS)) {
       const ns = this.opts.namespace;
       const path = `/apis/${kind.group}/${kind.version}${ns ? `/namespaces/${ns}` : ''}/${kind.plural}`;
       const custom = this.opts.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -98,25 +95,28 @@ export class Controller {
     this.seen.set(key, now);
     const triggers = triggersFor(prev, now);
     for (const req of triggers.self) await this.signal(kind, obj, req);
-    if (kind === 'GitRepository' && triggers.newRevision) {
-      for (const ks of this.kustomizations().filter((k) => usesSource(k, obj))) {
-        await this.signal('Kustomization', ks, { reason: 'source', revision: triggers.newRevision });
+    const subject = { kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
+    if (triggers.newRevision) {
+      for (const dep of this.all().filter((o) => usesSource(o, subject))) {
+        await this.signal(dep.kind as ServedKind, dep, { reason: 'source', revision: triggers.newRevision });
       }
     }
-    if (kind === 'Kustomization' && triggers.becameReady) {
+    if (triggers.becameReady) {
       // Event-driven dependsOn: dependents start now, not at Flux's 30 s requeue.
-      for (const ks of this.kustomizations().filter((k) => dependsOn(k, obj))) {
-        await this.signal('Kustomization', ks, {
+      for (const dep of this.all().filter((o) => dependsOn(o, subject))) {
+        await this.signal(dep.kind as ServedKind, dep, {
           reason: 'dependency',
-          token: `${keyOf(obj)}@${now.appliedRevision}/${now.generation}`,
+          token: `${kind}/${keyOf(obj)}@${now.appliedRevision}/${now.generation}`,
         });
       }
     }
   }
 
-  private kustomizations(): Kustomization[] {
-    const w = this.watched.find((x) => x.kind.kind === 'Kustomization');
-    return (w?.informer.list() ?? []) as unknown as Kustomization[];
+  /** Every watched object, tagged with its kind (informer caches hold objects as listed). */
+  private all(): WatchedObject[] {
+    return this.watched.flatMap((w) =>
+      w.informer.list().map((o) => ({ ...(o as object), kind: w.kind.kind }))
+    );
   }
 
   /** Signals the workflow only if it runs: a deleted object needs no new workflow. */
@@ -157,19 +157,4 @@ export class Controller {
       this.opts.log.error({ workflowId, reason: req.reason, err: String(err) }, 'signalWithStart failed');
     }
   }
-}
-
-function usesSource(ks: Kustomization, src: Named): boolean {
-  const ref = ks.spec?.sourceRef;
-  return (
-    ref?.kind === src.kind &&
-    ref.name === src.metadata?.name &&
-    (ref.namespace ?? ks.metadata?.namespace) === src.metadata?.namespace
-  );
-}
-
-function dependsOn(ks: Kustomization, dep: Named): boolean {
-  return (ks.spec?.dependsOn ?? []).some(
-    (d) => d.name === dep.metadata?.name && (d.namespace ?? ks.metadata?.namespace) === dep.metadata?.namespace
-  );
 }

@@ -7,7 +7,11 @@ import {
   type StructuralSchema,
 } from '../../../api/crd.js';
 import { GitRepositoryKind } from '../../../api/gitrepository.js';
+import { HelmChartKind } from '../../../api/helmchart.js';
+import { HelmReleaseKind } from '../../../api/helmrelease.js';
+import { HelmRepositoryKind } from '../../../api/helmrepository.js';
 import { KustomizationKind } from '../../../api/kustomization.js';
+import type { KindDescriptor } from '../../../api/meta.js';
 
 /** Every schema node with its path, depth first. */
 function* nodes(node: StructuralSchema, path = '<root>'): Generator<[string, StructuralSchema]> {
@@ -17,7 +21,14 @@ function* nodes(node: StructuralSchema, path = '<root>'): Generator<[string, Str
   if (node.items) yield* nodes(node.items, `${path}[]`);
 }
 
-for (const kind of [GitRepositoryKind, KustomizationKind]) {
+const kinds: KindDescriptor[] = [
+  GitRepositoryKind,
+  KustomizationKind,
+  HelmRepositoryKind,
+  HelmChartKind,
+  HelmReleaseKind,
+];
+for (const kind of kinds) {
   describe(`${kind.kind} CRD`, () => {
     const crd = toCustomResourceDefinition(kind);
     const version = crd.spec.versions[0];
@@ -27,7 +38,7 @@ for (const kind of [GitRepositoryKind, KustomizationKind]) {
     it('names the resource <plural>.<group> and serves one stored version with a status subresource', () => {
       assert.equal(crd.metadata.name, `${kind.plural}.${kind.group}`);
       assert.equal(crd.spec.versions.length, 1);
-      assert.deepEqual([version.name, version.served, version.storage], ['v1', true, true]);
+      assert.deepEqual([version.name, version.served, version.storage], [kind.version, true, true]);
       assert.deepEqual(version.subresources, { status: {} });
       assert.deepEqual(crd.spec.names.shortNames, kind.shortNames);
     });
@@ -68,7 +79,7 @@ for (const kind of [GitRepositoryKind, KustomizationKind]) {
 }
 
 describe('CRD specifics', () => {
-  const spec = (kind: typeof GitRepositoryKind | typeof KustomizationKind): StructuralSchema | undefined =>
+  const spec = (kind: KindDescriptor): StructuralSchema | undefined =>
     toCustomResourceDefinition(kind).spec.versions[0]?.schema.openAPIV3Schema.properties?.['spec'];
 
   it('keeps Flux defaults the apiserver should fill in', () => {
@@ -87,6 +98,30 @@ describe('CRD specifics', () => {
       type: 'string',
     });
     assert.equal(ks?.properties?.['patches']?.items?.properties?.['patch']?.type, 'string');
+  });
+
+  it('carries the HelmRelease chart XOR chartRef rule as a CEL validation on spec', () => {
+    assert.deepEqual(spec(HelmReleaseKind)?.['x-kubernetes-validations'], [
+      { rule: 'has(self.chart) != has(self.chartRef)', message: 'exactly one of chart or chartRef must be set' },
+    ]);
+    assert.deepEqual(spec(HelmReleaseKind)?.required, ['interval']);
+  });
+
+  it('preserves HelmRelease values as free-form JSON', () => {
+    assert.deepEqual(spec(HelmReleaseKind)?.properties?.['values'], {
+      type: 'object',
+      description: 'Inline values, merged over valuesFrom documents.',
+      'x-kubernetes-preserve-unknown-fields': true,
+    });
+  });
+
+  it('keeps the Helm defaults the apiserver should fill in', () => {
+    assert.equal(spec(HelmReleaseKind)?.properties?.['maxHistory']?.default, 5);
+    assert.equal(spec(HelmChartKind)?.properties?.['version']?.default, '*');
+    assert.equal(spec(HelmRepositoryKind)?.properties?.['timeout']?.default, '60s');
+    const valuesFrom = spec(HelmReleaseKind)?.properties?.['valuesFrom']?.items;
+    assert.equal(valuesFrom?.properties?.['valuesKey']?.default, 'values.yaml');
+    assert.deepEqual(valuesFrom?.required, ['kind', 'name']);
   });
 
   it('keeps the duration pattern on intervals', () => {

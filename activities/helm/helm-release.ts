@@ -1,0 +1,142 @@
+/**
+ * Releases as the wrapper returns them: helm's JSON output validated by the zod schemas of
+ * helm-types.ts and reduced to the result types, and what a release's state means.
+ *
+ * @module
+ */
+import type { ZodType } from 'zod';
+import { HelmError, type HelmAction } from './helm-errors.js';
+import { ReleaseJsonSchema, type HelmRelease, type ReleaseJson, type ReleaseStatus } from './helm-types.js';
+
+/**
+ * Whether the latest revision is stuck in `pending-install|pending-upgrade|pending-rollback`: a helm
+ * process died mid-operation and every later install/upgrade/rollback fails with kind `locked`.
+ * Recover a pending install with `uninstall`, a pending upgrade or rollback with `rollback`.
+ */
+export function pendingRelease(release: { status: ReleaseStatus } | undefined): boolean {
+  return release !== undefined && release.status.startsWith('pending-');
+}
+
+/** Parses helm's JSON output with `schema`; its text is never quoted in the error, since it holds values and manifests. */
+export function parseJson<T>(action: HelmAction, stdout: string, schema: ZodType<T>): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(stdout);
+  } catch {
+    throw new HelmError('unknown', action, `helm ${action} printed no valid JSON (${stdout.length} bytes)`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new HelmError('unknown', action, `helm ${action} printed unexpected JSON: ${issues.slice(0, 500)}`);
+  }
+  return parsed.data;
+}
+
+const TIME = '.UTC.Format "2006-01-02T15:04:05.999999999Z07:00"';
+
+/**
+ * A Go template for `helm get all --template`. Helm 4's `status -o json` leaves out the chart and the
+ * hooks, and `--template` has no `toJson`, so each field is printed as `key=<urlquery>` on its own line
+ * (hooks as `&`-separated fields): lossless for any text, and parsed by {@link parseReleaseTemplate}.
+ */
+export const RELEASE_TEMPLATE = [
+  'name={{ urlquery .Release.Name }}',
+  'namespace={{ urlquery .Release.Namespace }}',
+  'version={{ .Release.Version }}',
+  'status={{ urlquery (print .Release.Info.Status) }}',
+  'description={{ urlquery .Release.Info.Description }}',
+  `first_deployed={{ .Release.Info.FirstDeployed${TIME} }}`,
+  `last_deployed={{ .Release.Info.LastDeployed${TIME} }}`,
+  'chart_name={{ urlquery .Release.Chart.Metadata.Name }}',
+  'chart_version={{ urlquery .Release.Chart.Metadata.Version }}',
+  'app_version={{ urlquery .Release.Chart.Metadata.AppVersion }}',
+  'apply_method={{ urlquery .Release.ApplyMethod }}',
+  '{{ range .Release.Hooks }}hook={{ urlquery .Name }}&{{ urlquery .Kind }}&' +
+    '{{ range .Events }}{{ urlquery (print .) }},{{ end }}&{{ urlquery (print .LastRun.Phase) }}&' +
+    `{{ if not .LastRun.StartedAt.IsZero }}{{ .LastRun.StartedAt${TIME} }}{{ end }}&` +
+    `{{ if not .LastRun.CompletedAt.IsZero }}{{ .LastRun.CompletedAt${TIME} }}{{ end }}\n{{ end }}`,
+].join('\n');
+
+/** Reads what {@link RELEASE_TEMPLATE} printed into the shape of `helm install -o json`, validated by `ReleaseJsonSchema`. */
+export function parseReleaseTemplate(stdout: string): ReleaseJson {
+  const fields = new Map<string, string>();
+  const hooks: unknown[] = [];
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq);
+    if (key === 'hook')
+      hooks.push(
+        hookOf(
+          line
+            .slice(eq + 1)
+            .split('&')
+            .map(unquery)
+        )
+      );
+    else fields.set(key, unquery(line.slice(eq + 1)));
+  }
+  const opt = (key: string): string | undefined => (fields.get(key) ? fields.get(key) : undefined);
+  const doc = {
+    name: fields.get('name'),
+    namespace: fields.get('namespace'),
+    version: Number(fields.get('version')),
+    info: {
+      status: fields.get('status'),
+      description: opt('description'),
+      first_deployed: opt('first_deployed'),
+      last_deployed: opt('last_deployed'),
+    },
+    chart: {
+      metadata: {
+        name: fields.get('chart_name'),
+        version: fields.get('chart_version'),
+        appVersion: opt('app_version'),
+      },
+    },
+    hooks,
+    apply_method: opt('apply_method'),
+  };
+  return parseJson('status', JSON.stringify(doc), ReleaseJsonSchema);
+}
+
+function hookOf([name, kind, events, phase, started, completed]: string[]): unknown {
+  return {
+    name,
+    kind,
+    events: (events ?? '').split(',').filter((e) => e !== ''),
+    last_run: { phase: phase || undefined, started_at: started || undefined, completed_at: completed || undefined },
+  };
+}
+
+/** Inverse of Go's `urlquery` (QueryEscape: spaces became `+`). */
+const unquery = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
+
+/** The small, status-worthy facts of one release revision. */
+export function toRelease(json: ReleaseJson): HelmRelease {
+  const { metadata } = json.chart;
+  const tests = (json.hooks ?? [])
+    .filter((h) => h.events?.includes('test'))
+    .map((h) => ({
+      name: h.name,
+      ...(h.kind !== undefined ? { kind: h.kind } : {}),
+      ...(h.last_run?.phase ? { phase: h.last_run.phase } : {}),
+      ...(h.last_run?.started_at ? { startedAt: h.last_run.started_at } : {}),
+      ...(h.last_run?.completed_at ? { completedAt: h.last_run.completed_at } : {}),
+    }));
+  return {
+    name: json.name,
+    namespace: json.namespace,
+    revision: json.version,
+    status: json.info.status,
+    chartName: metadata.name,
+    chartVersion: metadata.version,
+    ...(metadata.appVersion !== undefined ? { appVersion: metadata.appVersion } : {}),
+    ...(json.info.description !== undefined ? { description: json.info.description } : {}),
+    ...(json.info.first_deployed !== undefined ? { firstDeployed: json.info.first_deployed } : {}),
+    ...(json.info.last_deployed !== undefined ? { lastDeployed: json.info.last_deployed } : {}),
+    ...(json.apply_method !== undefined ? { applyMethod: json.apply_method } : {}),
+    tests,
+  };
+}

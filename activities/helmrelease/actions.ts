@@ -1,0 +1,278 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { releaseNameFor, targetNamespaceFor } from '../../api/helm-release-name.js';
+import type { HelmRelease } from '../../api/helmrelease.js';
+import { parseDuration } from '../../api/meta.js';
+import { Reason } from '../../api/reasons.js';
+import { HelmError, type Helm, type HelmRelease as StoredHelmRelease } from '../helm/helm.js';
+import type { ArtifactStore } from '../source/artifact-store.js';
+import {
+  configDigestOf,
+  describeConfig,
+  helmFor,
+  mustReadHelmRelease,
+  resolveValues,
+  type HelmReleaseDeps,
+} from './release-spec.js';
+import type { ActionResult, HelmReleaseRef, ObservedRelease, ReleaseSnapshot, ReleaseStepInput } from './types.js';
+
+export interface HelmActionDeps extends HelmReleaseDeps {
+  store: ArtifactStore;
+}
+
+/** Activities that run one Helm action each. */
+export interface HelmActionActivities {
+  /** The latest release in Helm storage (undefined when none) and the digest of the values now. Writes nothing. */
+  observeRelease(input: {
+    ref: HelmReleaseRef;
+    generation: number;
+  }): Promise<{ release?: ObservedRelease; configDigest: string }>;
+  /** `helm install` with spec.install; `ok: false` when the release failed (counted and remediated by the workflow). */
+  helmInstall(input: ReleaseStepInput): Promise<ActionResult>;
+  /** `helm upgrade` with spec.upgrade. */
+  helmUpgrade(input: ReleaseStepInput): Promise<ActionResult>;
+  /** `helm test` with spec.test. */
+  helmTest(input: ReleaseStepInput): Promise<ActionResult>;
+  /** `helm rollback` to `toRevision` with spec.rollback. */
+  helmRollback(input: ReleaseStepInput & { toRevision: number }): Promise<ActionResult>;
+  /** `helm uninstall` with spec.uninstall (remediation or deletion). */
+  helmUninstall(input: { ref: HelmReleaseRef }): Promise<ActionResult>;
+  /**
+   * Recovers a release stuck in pending-* (a helm process died mid-operation): a pending install
+   * is uninstalled, a pending upgrade or rollback is rolled back to the revision before it.
+   */
+  helmUnlock(input: { ref: HelmReleaseRef }): Promise<ActionResult>;
+}
+
+const ms = (d: string | undefined, fallback: number): number => (d ? parseDuration(d) : fallback);
+
+function observed(r: StoredHelmRelease): ObservedRelease {
+  return {
+    revision: r.revision,
+    status: r.status,
+    chartName: r.chartName,
+    chartVersion: r.chartVersion,
+    configDigest: configDigestOf(r.description),
+  };
+}
+
+/** The status.history snapshot of a release; the digest identifies name, revision and chart so a foreign change is noticed. */
+function snapshotOf(r: StoredHelmRelease, configDigest: string, action: string): ReleaseSnapshot {
+  const now = new Date().toISOString();
+  const digest = `sha256:${createHash('sha256').update(`${r.namespace}/${r.name}/${r.revision}/${r.chartName}-${r.chartVersion}/${configDigest}`).digest('hex')}`;
+  return {
+    digest,
+    name: r.name,
+    namespace: r.namespace,
+    version: r.revision,
+    status: r.status,
+    action,
+    chartName: r.chartName,
+    chartVersion: r.chartVersion,
+    ...(r.appVersion ? { appVersion: r.appVersion } : {}),
+    configDigest,
+    firstDeployed: r.firstDeployed ?? now,
+    lastDeployed: r.lastDeployed ?? now,
+  };
+}
+
+/**
+ * Runs `fn` with heartbeats and turns Helm's permanent failures into `ok: false` results carrying
+ * its message; transient ones (cluster unreachable, lock conflicts) are thrown for the retry policy.
+ */
+async function guarded(
+  helm: Helm,
+  hr: HelmRelease,
+  action: string,
+  digest: string,
+  fn: (signal: AbortSignal) => Promise<unknown>
+): Promise<ActionResult> {
+  const ctx = Context.current();
+  const beat = setInterval(() => ctx.heartbeat(action), 2000);
+  const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+  try {
+    await fn(ctx.cancellationSignal);
+    const after = await helm.status(ref);
+    return {
+      ok: after?.status === 'deployed',
+      message: `${action} succeeded`,
+      ...(after ? { snapshot: snapshotOf(after, configDigestOf(after.description) ?? digest, action) } : {}),
+    };
+  } catch (err) {
+    if (!(err instanceof HelmError) || !err.permanent) throw err;
+    const after = await helm.status(ref).catch(() => undefined);
+    return {
+      ok: false,
+      message: err.message,
+      ...(after ? { snapshot: snapshotOf(after, configDigestOf(after.description) ?? digest, action) } : {}),
+    };
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/** Extracts the chart artifact to a private directory; the caller removes it. */
+async function chartFile(store: ArtifactStore, input: ReleaseStepInput): Promise<{ dir: string; chart: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ballast-chart-'));
+  const chart = path.join(dir, 'chart.tgz');
+  // The artifact is the packaged chart itself; verify its digest by extracting a copy, then use the tgz.
+  await store.extractTo(input.artifact.path, input.artifact.digest, path.join(dir, 'x'));
+  const stream = await store.open(input.artifact.path);
+  const { createWriteStream } = await import('node:fs');
+  const { pipeline } = await import('node:stream/promises');
+  await pipeline(stream, createWriteStream(chart));
+  return { dir, chart };
+}
+
+export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActivities {
+  async function withRelease<T>(
+    input: { ref: HelmReleaseRef },
+    fn: (hr: HelmRelease, helm: Helm) => Promise<T>
+  ): Promise<T> {
+    const hr = await mustReadHelmRelease(deps.kube, input.ref);
+    return fn(hr, await helmFor(deps, hr));
+  }
+
+  async function apply(input: ReleaseStepInput, action: 'install' | 'upgrade'): Promise<ActionResult> {
+    return withRelease(input, async (hr, helm) => {
+      const { values, digest } = await resolveValues(deps.kube, hr);
+      const { dir, chart } = await chartFile(deps.store, input);
+      const common = {
+        releaseName: releaseNameFor(hr),
+        namespace: targetNamespaceFor(hr),
+        chart,
+        values,
+        description: describeConfig(digest),
+      };
+      try {
+        return await guarded(helm, hr, action, digest, (signal) => {
+          if (action === 'install') {
+            const o = hr.spec.install ?? {};
+            return helm.install({
+              ...common,
+              signal,
+              timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+              wait: !o.disableWait,
+              waitForJobs: !o.disableWaitForJobs,
+              disableHooks: o.disableHooks,
+              disableOpenAPIValidation: o.disableOpenAPIValidation,
+              disableSchemaValidation: o.disableSchemaValidation,
+              createNamespace: o.createNamespace,
+              replace: o.replace,
+              crds: o.crds === 'Skip' ? 'Skip' : 'Create',
+              takeOwnership: !o.disableTakeOwnership,
+            });
+          }
+          const o = hr.spec.upgrade ?? {};
+          return helm.upgrade({
+            ...common,
+            signal,
+            timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+            wait: !o.disableWait,
+            waitForJobs: !o.disableWaitForJobs,
+            disableHooks: o.disableHooks,
+            disableOpenAPIValidation: o.disableOpenAPIValidation,
+            disableSchemaValidation: o.disableSchemaValidation,
+            maxHistory: hr.spec.maxHistory ?? 5,
+            force: o.force,
+            cleanupOnFail: o.cleanupOnFail,
+            preserveValues: o.preserveValues,
+            takeOwnership: !o.disableTakeOwnership,
+          });
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  return {
+    async observeRelease(input) {
+      return withRelease(input, async (hr, helm) => {
+        const { digest } = await resolveValues(deps.kube, hr);
+        const release = await helm.status({ releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) });
+        return { configDigest: digest, ...(release ? { release: observed(release) } : {}) };
+      });
+    },
+    helmInstall: (input) => apply(input, 'install'),
+    helmUpgrade: (input) => apply(input, 'upgrade'),
+    async helmTest(input) {
+      return withRelease(input, async (hr, helm) => {
+        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+        return guarded(helm, hr, 'test', input.configDigest, (signal) =>
+          helm.test({
+            ...ref,
+            signal,
+            timeoutMs: ms(hr.spec.test?.timeout ?? hr.spec.timeout, 300_000),
+            filters: hr.spec.test?.filters,
+          })
+        );
+      });
+    },
+    async helmRollback(input) {
+      return withRelease(input, async (hr, helm) => {
+        const o = hr.spec.rollback ?? {};
+        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+        return guarded(helm, hr, 'rollback', input.configDigest, (signal) =>
+          helm.rollback({
+            ...ref,
+            signal,
+            revision: input.toRevision,
+            timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+            wait: !o.disableWait,
+            waitForJobs: !o.disableWaitForJobs,
+            disableHooks: o.disableHooks,
+            force: o.force,
+            cleanupOnFail: o.cleanupOnFail,
+            maxHistory: hr.spec.maxHistory ?? 5,
+          })
+        );
+      });
+    },
+    async helmUninstall(input) {
+      return withRelease(input, async (hr, helm) => {
+        const o: Partial<NonNullable<HelmRelease['spec']['uninstall']>> = hr.spec.uninstall ?? {};
+        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+        try {
+          await helm.uninstall({
+            ...ref,
+            timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+            keepHistory: o.keepHistory,
+            wait: !o.disableWait,
+            disableHooks: o.disableHooks,
+            deletionPropagation: o.deletionPropagation,
+            ignoreNotFound: true,
+          });
+          return { ok: true, message: 'uninstalled' };
+        } catch (err) {
+          if (err instanceof HelmError && err.permanent) return { ok: false, message: err.message };
+          throw err;
+        }
+      });
+    },
+    async helmUnlock(input) {
+      return withRelease(input, async (hr, helm) => {
+        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+        const release = await helm.status(ref);
+        if (!release?.status.startsWith('pending-')) return { ok: true, message: 'release not locked' };
+        const timeoutMs = ms(hr.spec.timeout, 300_000);
+        if (release.status === 'pending-install' || release.revision <= 1) {
+          await helm.uninstall({ ...ref, timeoutMs, ignoreNotFound: true });
+          return { ok: true, message: `uninstalled release stuck in ${release.status}` };
+        }
+        await helm.rollback({ ...ref, revision: release.revision - 1, timeoutMs, wait: false });
+        return {
+          ok: true,
+          message: `rolled back release stuck in ${release.status} to revision ${release.revision - 1}`,
+        };
+      }).catch((err: unknown) => {
+        if (err instanceof HelmError && err.permanent)
+          throw ApplicationFailure.nonRetryable(err.message, Reason.Failed);
+        throw err;
+      });
+    },
+  };
+}

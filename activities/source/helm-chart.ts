@@ -1,0 +1,218 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import semver from 'semver';
+import { parse } from 'yaml';
+import { parseDuration } from '../../api/meta.js';
+import { Reason } from '../../api/reasons.js';
+import { readSource, type SourceDeps } from './read.js';
+import { INDEX_FILE, type HelmRepositoryLike } from './helm-repository.js';
+import { download, readBasicAuth } from './http-download.js';
+import type { FetchResult, SourceRef } from './types.js';
+
+const run = promisify(execFile);
+const MAX_CHART_BYTES = 64 * 1024 * 1024;
+
+/** The parts of a HelmChart the fetcher reads. */
+export interface HelmChartLike {
+  spec: { chart: string; version?: string; sourceRef: { kind: string; name: string }; reconcileStrategy?: string };
+  status: {
+    artifact?: { revision: string; digest?: string; path: string; url?: string; lastUpdateTime?: string };
+    observedChartName?: string;
+  };
+}
+
+interface IndexEntry {
+  version: string;
+  urls?: string[];
+  digest?: string;
+}
+
+const unchanged = (
+  current: NonNullable<HelmChartLike['status']['artifact']>,
+  observed: Record<string, unknown>
+): FetchResult => ({
+  changed: false,
+  artifact: {
+    ...current,
+    digest: current.digest ?? '',
+    url: current.url ?? '',
+    lastUpdateTime: current.lastUpdateTime ?? '',
+  },
+  observed,
+});
+
+/** Picks the highest version satisfying `range` (`*` when empty), as Flux's version resolution does. */
+export function pickVersion(entries: IndexEntry[], range: string | undefined): IndexEntry | undefined {
+  const wanted = range && range.trim() !== '' ? range : '*';
+  const valid = entries.filter((e) => semver.valid(e.version));
+  const best = semver.maxSatisfying(
+    valid.map((e) => e.version),
+    wanted,
+    { includePrerelease: semver.prerelease(wanted) !== null }
+  );
+  return valid.find((e) => e.version === best);
+}
+
+async function extractSourceArtifact(deps: SourceDeps, ref: SourceRef): Promise<{ dir: string; revision: string }> {
+  const source = await readSource(deps.kube, ref);
+  const artifact = source?.parsed?.status.artifact;
+  if (!artifact)
+    throw ApplicationFailure.nonRetryable(
+      `source ${ref.kind} '${ref.namespace}/${ref.name}' has no artifact yet`,
+      Reason.SourceNotReady
+    );
+  const dir = await mkdtemp(path.join(tmpdir(), 'ballast-chart-src-'));
+  await deps.store.extractTo(artifact.path, artifact.digest ?? '', dir);
+  return { dir, revision: artifact.revision };
+}
+
+async function storeChart(
+  deps: SourceDeps,
+  ref: SourceRef,
+  file: string,
+  revision: string,
+  chart: string
+): Promise<FetchResult> {
+  const key = { kind: 'helmchart', namespace: ref.namespace, name: ref.name };
+  const stored = await deps.store.put(key, file);
+  await deps.store.gc(key, 3);
+  return {
+    changed: true,
+    artifact: {
+      revision,
+      digest: stored.digest,
+      path: stored.path,
+      size: stored.size,
+      url: stored.url,
+      lastUpdateTime: new Date().toISOString(),
+    },
+    observed: { observedChartName: chart, url: stored.url },
+  };
+}
+
+/** Resolves the chart version from the HelmRepository's stored index and downloads that chart. */
+async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: SourceRef): Promise<FetchResult> {
+  const repoRef: SourceRef = { kind: 'HelmRepository', namespace: ref.namespace, name: chart.spec.sourceRef.name };
+  const repo = (await readSource(deps.kube, repoRef))?.parsed as unknown as
+    (HelmRepositoryLike & { spec: { passCredentials?: boolean } }) | undefined;
+  if (!repo)
+    throw ApplicationFailure.nonRetryable(
+      `HelmRepository '${repoRef.namespace}/${repoRef.name}' not found`,
+      Reason.SourceNotReady
+    );
+  const { dir } = await extractSourceArtifact(deps, repoRef);
+  try {
+    const index = parse(await readFile(path.join(dir, INDEX_FILE), 'utf8')) as {
+      entries?: Record<string, IndexEntry[]>;
+    };
+    const entries = index.entries?.[chart.spec.chart];
+    if (!entries?.length)
+      throw ApplicationFailure.nonRetryable(
+        `chart '${chart.spec.chart}' not found in HelmRepository '${repoRef.name}'`,
+        Reason.InvalidChartReference
+      );
+    const entry = pickVersion(entries, chart.spec.version);
+    if (!entry) {
+      throw ApplicationFailure.nonRetryable(
+        `no version of chart '${chart.spec.chart}' matches '${chart.spec.version ?? '*'}' (available: ${entries
+          .map((e) => e.version)
+          .slice(0, 10)
+          .join(', ')})`,
+        Reason.InvalidChartReference
+      );
+    }
+    const observed = { observedChartName: chart.spec.chart };
+    const current = chart.status.artifact;
+    if (
+      current?.revision === entry.version &&
+      chart.status.observedChartName === chart.spec.chart &&
+      (await deps.store.has(current.path))
+    ) {
+      return unchanged(current, observed);
+    }
+    const url = new URL(entry.urls?.[0] ?? '', `${repo.spec.url.replace(/\/+$/, '')}/`).toString();
+    // Credentials go only to the repository's own host unless passCredentials says otherwise, as in Flux.
+    const sameHost = new URL(url).host === new URL(repo.spec.url).host;
+    const auth =
+      sameHost || repo.spec.passCredentials
+        ? await readBasicAuth(deps.kube, ref.namespace, repo.spec.secretRef?.name)
+        : undefined;
+    const { body, sha256 } = await download(url, {
+      auth,
+      timeoutMs: parseDuration(repo.spec.timeout ?? '60s'),
+      signal: Context.current().cancellationSignal,
+      notFoundReason: Reason.InvalidChartReference,
+      maxBytes: MAX_CHART_BYTES,
+    });
+    if (entry.digest && entry.digest !== sha256) {
+      throw ApplicationFailure.nonRetryable(
+        `chart ${chart.spec.chart}-${entry.version}: digest ${sha256} does not match the index's ${entry.digest}`,
+        Reason.ArtifactFailed
+      );
+    }
+    const file = path.join(dir, 'chart.tgz');
+    await writeFile(file, body);
+    return await storeChart(deps, ref, file, entry.version, chart.spec.chart);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Packages the chart at `spec.chart` (a path) of a GitRepository artifact with `helm package`. */
+async function fromGitRepository(
+  deps: SourceDeps & { helmBinary: string },
+  chart: HelmChartLike,
+  ref: SourceRef
+): Promise<FetchResult> {
+  const src = await extractSourceArtifact(deps, {
+    kind: 'GitRepository',
+    namespace: ref.namespace,
+    name: chart.spec.sourceRef.name,
+  });
+  try {
+    const chartDir = path.resolve(src.dir, chart.spec.chart);
+    if (!chartDir.startsWith(src.dir + path.sep))
+      throw ApplicationFailure.nonRetryable(
+        `chart path '${chart.spec.chart}' leaves the artifact`,
+        Reason.InvalidChartReference
+      );
+    const meta = parse(await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8').catch(() => '')) as {
+      version?: string;
+    } | null;
+    if (!meta?.version)
+      throw ApplicationFailure.nonRetryable(
+        `no Chart.yaml with a version at '${chart.spec.chart}'`,
+        Reason.InvalidChartReference
+      );
+    const sha = src.revision.split(':').pop()?.slice(0, 12) ?? '';
+    const revision = chart.spec.reconcileStrategy === 'Revision' ? `${meta.version}+${sha}` : meta.version;
+    const current = chart.status.artifact;
+    const observed = { observedChartName: chart.spec.chart };
+    if (current?.revision === revision && (await deps.store.has(current.path))) return unchanged(current, observed);
+    const out = path.join(src.dir, '.ballast-packaged');
+    await run(deps.helmBinary, ['package', chartDir, '--destination', out], {
+      env: { PATH: process.env.PATH ?? '', HOME: src.dir },
+    }).catch((err: { stderr?: string }) => {
+      throw ApplicationFailure.nonRetryable(`helm package failed: ${(err.stderr ?? '').trim()}`, Reason.BuildFailed);
+    });
+    const [file] = await readdir(out);
+    return await storeChart(deps, ref, path.join(out, file ?? ''), revision, chart.spec.chart);
+  } finally {
+    await rm(src.dir, { recursive: true, force: true });
+  }
+}
+
+/** Fetches a HelmChart from its HelmRepository (version resolved from the index) or GitRepository (packaged). */
+export async function fetchHelmChart(deps: SourceDeps, chart: HelmChartLike, ref: SourceRef): Promise<FetchResult> {
+  if (chart.spec.sourceRef.kind === 'HelmRepository') return fromHelmRepository(deps, chart, ref);
+  if (chart.spec.sourceRef.kind === 'GitRepository')
+    return fromGitRepository({ ...deps, helmBinary: deps.helmBinary ?? 'helm' }, chart, ref);
+  throw ApplicationFailure.nonRetryable(
+    `HelmChart source kind ${chart.spec.sourceRef.kind} is not supported yet`,
+    Reason.InvalidChartReference
+  );
+}
