@@ -32,6 +32,9 @@ const helmAction = {
 const io = proxyActivities<Activities>(shortIo);
 const helm = proxyActivities<Activities>(helmAction);
 
+/** How soon a HelmRelease whose chart is not ready looks again. */
+const SOURCE_REQUEUE_MS = 30_000;
+
 /** Actions per pass: an upgrade, its test and a remediation, retried within the remediation budget. */
 const MAX_ACTIONS_PER_PASS = 8;
 
@@ -136,7 +139,7 @@ async function pass(
   const steps: string[] = [];
   const step = (s: string): void => (steps.push(s), ctx.step(s));
   step('load');
-  const plan = (await io.loadHelmRelease(ref));
+  const plan = await io.loadHelmRelease(ref);
   const state = { ...prior, handledGeneration: plan.generation, handledRequestedAt: plan.requestedAt };
   const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult => ({
     ready,
@@ -181,7 +184,11 @@ async function pass(
       stalled: { status: 'True', reason: Reason.Failed, message: plan.invalidSpec },
     });
   if (!plan.dependencies.ready) return finishWith(false, Reason.DependencyNotReady, plan.dependencies.message);
-  if (!plan.chart.ready) return finishWith(false, Reason.ArtifactFailed, plan.chart.message);
+  if (!plan.chart.ready) {
+    // Re-check soon (Flux's --requeue-dependency) besides the controller's signal when the chart changes.
+    const outcome = await finishWith(false, Reason.ArtifactFailed, plan.chart.message);
+    return { ...outcome, nextInMs: Math.min(plan.intervalMs, SOURCE_REQUEUE_MS) };
+  }
   const chart = plan.chart;
   const chartVersion = chart.artifact.revision;
   try {

@@ -102,8 +102,11 @@ async function guarded(
       ...(after ? { snapshot: snapshotOf(after, configDigestOf(after.description) ?? digest, action) } : {}),
     };
   } catch (err) {
-    if (!(err instanceof HelmError) || !err.permanent) throw err;
+    if (!(err instanceof HelmError)) throw err;
+    // A wait that timed out (or any failure) that left a failed revision is a release failure to
+    // count and remediate; a transient error that changed nothing (cluster unreachable) is retried.
     const after = await helm.status(ref).catch(() => undefined);
+    if (!err.permanent && after?.status !== 'failed') throw err;
     return {
       ok: false,
       message: err.message,

@@ -96,9 +96,14 @@ export class Controller {
     const triggers = triggersFor(prev, now);
     for (const req of triggers.self) await this.signal(kind, obj, req);
     const subject = { kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
-    if (triggers.newRevision) {
+    if (triggers.newRevision || triggers.readyChanged) {
       for (const dep of this.all().filter((o) => usesSource(o, subject))) {
-        await this.signal(dep.kind as ServedKind, dep, { reason: 'source', revision: triggers.newRevision });
+        const revision = now.artifactRevision;
+        await this.signal(dep.kind as ServedKind, dep, {
+          reason: 'source',
+          ...(revision ? { revision } : {}),
+          token: `ready=${now.readyState}`,
+        });
       }
     }
     if (triggers.becameReady) {
@@ -114,9 +119,7 @@ export class Controller {
 
   /** Every watched object, tagged with its kind (informer caches hold objects as listed). */
   private all(): WatchedObject[] {
-    return this.watched.flatMap((w) =>
-      w.informer.list().map((o) => ({ ...(o as object), kind: w.kind.kind }))
-    );
+    return this.watched.flatMap((w) => w.informer.list().map((o) => ({ ...(o as object), kind: w.kind.kind })));
   }
 
   /** Signals the workflow only if it runs: a deleted object needs no new workflow. */

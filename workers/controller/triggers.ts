@@ -16,13 +16,15 @@ export interface Observed {
   ready: boolean;
   /** status.lastAppliedRevision (Kustomization). */
   appliedRevision?: string;
+  /** `<status>/<reason>` of the Ready condition, to notice a source failing or recovering. */
+  readyState?: string;
 }
 
 interface FluxLike {
   metadata?: { generation?: number; annotations?: Record<string, string>; deletionTimestamp?: unknown };
   status?: {
     observedGeneration?: number;
-    conditions?: { type: string; status: string }[];
+    conditions?: { type: string; status: string; reason?: string }[];
     artifact?: { revision?: string };
     lastAppliedRevision?: string;
   };
@@ -41,6 +43,7 @@ export function observe(obj: FluxLike): Observed {
     artifactRevision: obj.status?.artifact?.revision,
     ready: readyCondition?.status === 'True' && obj.status?.observedGeneration === generation,
     appliedRevision: obj.status?.lastAppliedRevision,
+    readyState: readyCondition ? `${readyCondition.status}/${readyCondition.reason ?? ''}` : undefined,
   };
 }
 
@@ -52,6 +55,8 @@ export interface Triggers {
   newRevision?: string;
   /** Set when the object became Ready (or applied a new revision while Ready): signal its dependents. */
   becameReady: boolean;
+  /** Ready's status or reason changed: users of a source re-check it (to report its failure, or recover). */
+  readyChanged: boolean;
 }
 
 /** Compares what was last seen with the object now. `prev` undefined means first sight (add, restart). */
@@ -60,6 +65,7 @@ export function triggersFor(prev: Observed | undefined, now: Observed): Triggers
     return {
       self: [{ reason: 'created', generation: now.generation, requestedAt: now.requestedAt }],
       becameReady: false,
+      readyChanged: now.readyState !== undefined,
     };
   }
   const self: ReconcileRequest[] = [];
@@ -73,5 +79,10 @@ export function triggersFor(prev: Observed | undefined, now: Observed): Triggers
       ? now.artifactRevision
       : undefined;
   const becameReady = now.ready && (!prev.ready || now.appliedRevision !== prev.appliedRevision);
-  return { self, ...(newRevision ? { newRevision } : {}), becameReady };
+  return {
+    self,
+    ...(newRevision ? { newRevision } : {}),
+    becameReady,
+    readyChanged: now.readyState !== prev.readyState,
+  };
 }

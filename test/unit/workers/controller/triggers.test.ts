@@ -88,8 +88,26 @@ describe('triggersFor', () => {
       );
       assert.equal(t.newRevision, c.newRevision);
       assert.equal(t.becameReady, c.becameReady);
+      assert.equal(t.readyChanged, c.now.readyState !== c.prev?.readyState);
     });
   }
+});
+
+describe('triggersFor: source readiness', () => {
+  it('reports a change of Ready status or reason, so users of a failing source hear of it', () => {
+    assert.equal(
+      triggersFor(
+        { ...base, readyState: 'Unknown/Progressing' },
+        { ...base, readyState: 'False/InvalidChartReference' }
+      ).readyChanged,
+      true
+    );
+    assert.equal(
+      triggersFor({ ...base, readyState: 'False/X' }, { ...base, readyState: 'False/X' }).readyChanged,
+      false
+    );
+    assert.equal(triggersFor(undefined, { ...base, readyState: 'False/X' }).readyChanged, true);
+  });
 });
 
 describe('observe', () => {
