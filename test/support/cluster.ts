@@ -6,6 +6,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createReadyNamespace } from './namespace.js';
 import { GitRepositoryKind } from '../../api/gitrepository.js';
 import { KustomizationKind } from '../../api/kustomization.js';
 import type { KindDescriptor } from '../../api/meta.js';
@@ -22,8 +23,9 @@ export class TestCluster {
     this.objects = KubernetesObjectApi.makeApiClient(kc);
   }
 
+  /** Creates a namespace and waits until Pods can be created in it (its default ServiceAccount exists). */
   async createNamespace(name: string): Promise<void> {
-    await this.core.createNamespace({ body: { metadata: { name } } });
+    await createReadyNamespace(this.core, name);
   }
 
   private gvp(kind: KindDescriptor): { group: string; version: string; plural: string } {

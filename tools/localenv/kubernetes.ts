@@ -135,11 +135,16 @@ export async function startControlPlane(group: ProcessGroup, dir: string): Promi
     `--service-account-private-key-file=${pki.saKey}`,
     `--root-ca-file=${pki.caCert}`,
     '--use-service-account-credentials=false',
+    // The defaults (20 QPS, burst 30) throttle the controllers when the whole test suite runs at once.
+    '--kube-api-qps=200',
+    '--kube-api-burst=400',
   ]);
   group.start('kube-scheduler', toolPath('kube-scheduler'), [
     `--kubeconfig=${kubeconfigPath}`,
     '--leader-elect=false',
     '--secure-port=0',
+    '--kube-api-qps=200',
+    '--kube-api-burst=400',
   ]);
   const nodeName = 'kwok-node-0';
   group.start('kwok', toolPath('kwok'), [

@@ -11,6 +11,7 @@ import { writeTestChart } from '../../../tools/localenv/chart-repo.js';
 import { toolPath } from '../../../tools/toolchain/build.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
+import { createReadyNamespace } from '../../support/namespace.js';
 
 /** Asserts that `promise` rejects with a HelmError of `kind` and returns it for further checks. */
 async function rejectsWith(promise: Promise<unknown>, kind: HelmErrorKind): Promise<HelmError> {
@@ -49,7 +50,7 @@ describe('helm failures become classified, scrubbed HelmErrors', () => {
 
   async function namespace(): Promise<string> {
     const name = uniqueName('helm-err');
-    await core.createNamespace({ body: { metadata: { name } } });
+    await createReadyNamespace(core, name);
     return name;
   }
 

@@ -13,6 +13,7 @@ import { toolPath } from '../../../tools/toolchain/build.js';
 import { eventually } from '../../support/cluster.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
+import { createReadyNamespace } from '../../support/namespace.js';
 
 /** A claim no provisioner binds: a `watcher` wait on it lasts until the timeout. */
 const PVC = `apiVersion: v1
@@ -53,7 +54,7 @@ describe('a release locked by an operation in progress, cancelled or crashed', (
 
   async function namespace(): Promise<string> {
     const name = uniqueName('helm-lock');
-    await core.createNamespace({ body: { metadata: { name } } });
+    await createReadyNamespace(core, name);
     return name;
   }
 

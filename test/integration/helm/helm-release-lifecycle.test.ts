@@ -10,6 +10,7 @@ import { writeTestChart } from '../../../tools/localenv/chart-repo.js';
 import { toolPath } from '../../../tools/toolchain/build.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
+import { createReadyNamespace } from '../../support/namespace.js';
 
 describe('a release through install, upgrade, rollback and uninstall with the real helm', () => {
   let env: TestEnv;
@@ -25,7 +26,7 @@ describe('a release through install, upgrade, rollback and uninstall with the re
   before(async () => {
     env = await useLocalEnv();
     core = loadKubeConfig({ kubeconfigPath: env.kubeconfigPath }).makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await createReadyNamespace(core, namespace);
     helm = createHelm({ binary: toolPath('helm'), kubeconfigPath: env.kubeconfigPath });
     work = await mkdtemp(path.join(tmpdir(), 'helm-life-'));
     chart = await writeTestChart(path.join(work, 'web'), { name: 'web', version: '1.0.0', appVersion: '2.3.4' });

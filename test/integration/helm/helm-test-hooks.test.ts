@@ -10,6 +10,7 @@ import { writeTestChart } from '../../../tools/localenv/chart-repo.js';
 import { toolPath } from '../../../tools/toolchain/build.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
+import { createReadyNamespace } from '../../support/namespace.js';
 
 /**
  * kwok runs Pods to Running but completes only Pods a Job owns (its pod-complete Stage selects on
@@ -35,7 +36,7 @@ describe('helm test against kwok', () => {
 
   async function installWithHook(hook: 'job' | 'pod'): Promise<{ releaseName: string; namespace: string }> {
     const namespace = uniqueName('helm-test');
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await createReadyNamespace(core, namespace);
     const chart = await writeTestChart(path.join(work, namespace), {
       name: 'tested',
       version: '0.1.0',

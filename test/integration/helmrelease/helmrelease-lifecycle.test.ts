@@ -113,6 +113,10 @@ describe('HelmRelease: install, upgrade on values, Secret and chart changes, uni
       async () => JSON.stringify((await hr())?.status)
     );
     assert.equal(await greeting(), undefined);
-    assert.equal(await cluster.getFlux(HelmChartKind, ns, `${ns}-demo`), undefined);
+    // The HelmChart has a finalizer of its own: its workflow removes its artifacts, then the finalizer.
+    await eventually(
+      async () => ((await cluster.getFlux(HelmChartKind, ns, `${ns}-demo`)) === undefined ? true : undefined),
+      () => 'HelmChart still present'
+    );
   });
 });
