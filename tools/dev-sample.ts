@@ -7,6 +7,12 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import path from 'node:path';
 import { GitRepositoryKind } from '../api/gitrepository.js';
 import { KustomizationKind } from '../api/kustomization.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { HelmReleaseKind } from '../api/helmrelease.js';
+import { HelmRepositoryKind } from '../api/helmrepository.js';
+import type { KindDescriptor } from '../api/meta.js';
+import { startChartRepo, writeTestChart, type ChartRepo } from './localenv/chart-repo.js';
 import { createGitFixture, startGitHttpServer, type GitFixture, type GitHttpServer } from './localenv/git-server.js';
 
 export const SAMPLE_NAMESPACE = 'sample';
@@ -50,6 +56,7 @@ spec:
 export interface Sample {
   repo: GitFixture;
   server: GitHttpServer;
+  charts: ChartRepo;
   close(): Promise<void>;
 }
 
@@ -64,11 +71,7 @@ export async function createSample(kc: KubeConfig): Promise<Sample> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   const namespace = SAMPLE_NAMESPACE;
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  const create = (
-    kind: typeof GitRepositoryKind | typeof KustomizationKind,
-    name: string,
-    spec: Record<string, unknown>
-  ) =>
+  const create = (kind: KindDescriptor, name: string, spec: Record<string, unknown>) =>
     custom.createNamespacedCustomObject({
       group: kind.group,
       version: kind.version,
@@ -90,11 +93,27 @@ export async function createSample(kc: KubeConfig): Promise<Sample> {
     timeout: '2m',
     targetNamespace: namespace,
   });
+  // A chart repository on loopback with one chart, installed by a HelmRelease.
+  const chartDir = await writeTestChart(path.join(await mkdtemp(path.join(tmpdir(), 'ballast-dev-chart-')), 'hello'), {
+    name: 'hello',
+    version: '0.1.0',
+    deployment: true,
+    values: { data: { greeting: 'hello from a Helm chart' } },
+  });
+  const charts = await startChartRepo({ charts: { hello: chartDir } });
+  await create(HelmRepositoryKind, 'charts', { url: charts.url, interval: '1m' });
+  await create(HelmReleaseKind, 'hello', {
+    interval: '5m',
+    chart: { spec: { chart: 'hello', version: '>=0.1.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+    values: { data: { greeting: 'hello from Ballast' } },
+  });
   return {
     repo,
     server,
+    charts,
     close: async () => {
       await server.close();
+      await charts.close();
       await repo.cleanup();
     },
   };

@@ -63,7 +63,8 @@ async function watch(untilReady: boolean, timeoutMs: number): Promise<boolean> {
     const table = formatTable(rows);
     if (table !== last) console.log(`\n${table}`);
     last = table;
-    if (untilReady && rows.some((r) => r.kind === 'Kustomization' && r.ready === 'True')) return true;
+    const ready = (kind: string): boolean => rows.some((r) => r.kind === kind && r.ready === 'True');
+    if (untilReady && ready('Kustomization') && ready('HelmRelease')) return true;
     await sleep(1000);
   }
   return false;

@@ -1,5 +1,8 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { GitRepositoryKind } from '../api/gitrepository.js';
+import { HelmChartKind } from '../api/helmchart.js';
+import { HelmReleaseKind } from '../api/helmrelease.js';
+import { HelmRepositoryKind } from '../api/helmrepository.js';
 import { KustomizationKind } from '../api/kustomization.js';
 
 interface Row {
@@ -15,15 +18,16 @@ interface Listed {
   status?: {
     conditions?: { type: string; status: string; message: string }[];
     lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
     artifact?: { revision: string };
   };
 }
 
-/** Reads every GitRepository and Kustomization in `namespace` as table rows. */
+/** Reads every object of the served kinds in `namespace` as table rows. */
 export async function statusRows(kc: KubeConfig, namespace: string): Promise<Row[]> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   const rows: Row[] = [];
-  for (const kind of [GitRepositoryKind, KustomizationKind]) {
+  for (const kind of [GitRepositoryKind, HelmRepositoryKind, HelmChartKind, KustomizationKind, HelmReleaseKind]) {
     const list = (await custom.listNamespacedCustomObject({
       group: kind.group,
       version: kind.version,
@@ -36,7 +40,8 @@ export async function statusRows(kc: KubeConfig, namespace: string): Promise<Row
         kind: kind.kind,
         name: `${o.metadata.namespace}/${o.metadata.name}`,
         ready: ready?.status ?? 'Unknown',
-        revision: o.status?.lastAppliedRevision ?? o.status?.artifact?.revision ?? '',
+        revision:
+          o.status?.lastAppliedRevision ?? o.status?.artifact?.revision ?? o.status?.lastAttemptedRevision ?? '',
         message: ready?.message ?? '',
       });
     }

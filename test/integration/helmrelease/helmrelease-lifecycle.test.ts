@@ -106,6 +106,22 @@ describe('HelmRelease: install, upgrade on values, Secret and chart changes, uni
     assert.equal((ready.status as { history?: { chartVersion: string }[] }).history?.[0]?.chartVersion, '1.1.0');
   });
 
+  it('changes nothing while suspended, and upgrades on resume', async () => {
+    await cluster.patchFlux(HelmReleaseKind, ns, 'demo', { spec: { suspend: true } });
+    await cluster.core.replaceNamespacedSecret({
+      namespace: ns,
+      name: 'vals',
+      body: { metadata: { name: 'vals' }, stringData: { 'values.yaml': 'data:\n  greeting: while-suspended\n' } },
+    });
+    await requestReconcile();
+    // Give a suspended reconcile the time it would need to (wrongly) upgrade.
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.equal(await greeting(), 'rotated');
+    await cluster.patchFlux(HelmReleaseKind, ns, 'demo', { spec: { suspend: false } });
+    await waitHr(readyAt(6));
+    assert.equal(await greeting(), 'while-suspended');
+  });
+
   it('uninstalls the release and deletes the generated HelmChart when the HelmRelease is deleted', async () => {
     await cluster.deleteFlux(HelmReleaseKind, ns, 'demo');
     await eventually(
