@@ -38,7 +38,8 @@ try {
         'tsx',
         '--test',
         '--test-reporter=spec',
-        '--test-concurrency=2',
+        // One file at a time: the 2-core machine also runs the whole control plane, Temporal and helm.
+        '--test-concurrency=1',
         '--test-timeout=600000',
         ...(files.length > 0 ? files : ['test/**/*.test.ts']),
       ],
