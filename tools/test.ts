@@ -4,17 +4,19 @@
  *
  * `npm test -- <files…>` runs only those files (still with the environment).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startLocalEnv } from './localenv/index.js';
 
-function step(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+/** Runs one step asynchronously, so this process keeps serving signals while tests run. */
+async function step(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const started = performance.now();
   console.log(`\n▶ ${name}`);
-  const res = spawnSync(cmd, args, { stdio: 'inherit', env });
+  const child = spawn(cmd, args, { stdio: 'inherit', env });
+  const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  if (res.status !== 0) {
+  if (status !== 0) {
     console.error(`✖ ${name} failed after ${secs} s`);
-    process.exitCode = res.status ?? 1;
+    process.exitCode = status ?? 1;
     throw new Error(`${name} failed`);
   }
   console.log(`✔ ${name} (${secs} s)`);
@@ -25,12 +27,12 @@ const bin = (name: string): string => `node_modules/.bin/${name}`;
 
 try {
   if (files.length === 0) {
-    step('lint', bin('eslint'), ['--max-warnings=0', '.']);
-    step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']);
+    await step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+    await step('typecheck', bin('tsc'), ['-p', 'tsconfig.json']);
   }
   const env = await startLocalEnv({ log: console.log });
   try {
-    step(
+    await step(
       'tests',
       process.execPath,
       [
@@ -38,7 +40,7 @@ try {
         'tsx',
         '--test',
         '--test-reporter=spec',
-        // One file at a time: the 2-core machine also runs the whole control plane, Temporal and helm.
+        // One file at a time: the 2-core machine also runs the control plane, Temporal, workers and helm.
         '--test-concurrency=1',
         '--test-timeout=600000',
         ...(files.length > 0 ? files : ['test/**/*.test.ts']),

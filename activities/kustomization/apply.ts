@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Reason } from '../../api/reasons.js';
 import { applyStaged, ApplyError, defaultApplyOptions } from '../kube/apply.js';
+import { clientsFor } from '../kube/impersonation.js';
 import { dryRunAll } from '../kube/validate.js';
 import { classifyBuildError } from './build.js';
 import { materialize, readSpec, type MaterializeDeps } from './materialize.js';
@@ -33,7 +34,12 @@ export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
   return {
     async validateKustomization(input) {
       const { objects } = await built(deps, input);
-      const problems = await dryRunAll(deps.kube, objects, { fieldManager: deps.fieldManager, concurrency: 8 });
+      const ks = await readSpec(deps.kube, input).catch((err: unknown) => {
+        throw classifyBuildError(err);
+      });
+      // Validated and applied as spec.serviceAccountName when set, so its RBAC bounds what gets in.
+      const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+      const problems = await dryRunAll(tenant, objects, { fieldManager: deps.fieldManager, concurrency: 8 });
       if (problems.length > 0) {
         const shown = problems.slice(0, 5).map((p) => `${p.object}: ${p.message}`);
         const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
@@ -51,7 +57,8 @@ export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
         throw classifyBuildError(err);
       });
       try {
-        const changes = await applyStaged(deps.kube, objects, {
+        const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+        const changes = await applyStaged(tenant, objects, {
           ...defaultApplyOptions(deps.fieldManager),
           force: ks.spec.force,
         });

@@ -2,6 +2,7 @@ import { type Kustomization } from '../../api/kustomization.js';
 import type { Inventory } from '../../api/meta.js';
 import type { KubeClients } from '../kube/client.js';
 import { readFluxObject, setFinalizer } from '../kube/flux-objects.js';
+import { clientsFor } from '../kube/impersonation.js';
 import { deleteStale } from '../kube/prune.js';
 import { kustomizationRef } from './load.js';
 import { ownerLabels } from './materialize.js';
@@ -42,7 +43,8 @@ export function createFinalizeActivities(deps: { kube: KubeClients }): FinalizeA
       let deleted = 0;
       const entries = ks.status?.inventory?.entries ?? [];
       if (deletesResources(ks) && entries.length > 0) {
-        const result = await deleteStale(deps.kube, entries, ownerLabels(ref), { concurrency: 8 });
+        const tenant = clientsFor(deps.kube, ref.namespace, ks.spec.serviceAccountName);
+        const result = await deleteStale(tenant, entries, ownerLabels(ref), { concurrency: 8 });
         if (result.failed.length > 0)
           throw new Error(`finalize: ${result.failed.map((f) => `${f.id}: ${f.message}`).join('; ')}`);
         deleted = result.deleted.length;

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isSkipped } from '../kube/apply.js';
 import { waitHealthy, type HealthTarget } from '../kube/health.js';
+import { clientsFor } from '../kube/impersonation.js';
 import { classifyBuildError } from './build.js';
 import { materialize, readSpec, type MaterializeDeps } from './materialize.js';
 import type { HealthInput, HealthResult } from './types.js';
@@ -32,7 +33,8 @@ export function createHealthActivities(deps: MaterializeDeps & { pollMs?: number
         const targets = ks.spec.wait
           ? (await materialize(deps, input)).objects.filter((o) => !isSkipped(o)).map(toTarget)
           : (ks.spec.healthChecks ?? []).map((h) => ({ ...h, namespace: h.namespace ?? input.ref.namespace }));
-        return await waitHealthy(deps.kube, targets, {
+        const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+        return await waitHealthy(tenant, targets, {
           timeoutMs: input.timeoutMs,
           pollMs: deps.pollMs ?? 2000,
           signal: ctx.cancellationSignal,

@@ -7,7 +7,8 @@ import { inventoryOf, staleEntries } from '../kube/inventory.js';
 import { deleteStale } from '../kube/prune.js';
 import { classifyBuildError } from './build.js';
 import { kustomizationRef } from './load.js';
-import { materialize, ownerLabels, type MaterializeDeps } from './materialize.js';
+import { materialize, ownerLabels, readSpec, type MaterializeDeps } from './materialize.js';
+import { clientsFor } from '../kube/impersonation.js';
 import type { PruneInput, PruneResult } from './types.js';
 
 /** Activities that garbage-collect and record the inventory. */
@@ -35,7 +36,9 @@ export function createPruneActivities(deps: MaterializeDeps): PruneActivities {
       let deleted = 0;
       let failure = '';
       if (input.prune && stale.length > 0) {
-        const result = await deleteStale(deps.kube, stale, ownerLabels(input.ref), { concurrency: 8 });
+        const ks = await readSpec(deps.kube, input);
+        const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+        const result = await deleteStale(tenant, stale, ownerLabels(input.ref), { concurrency: 8 });
         deleted = result.deleted.length;
         failedIds = result.failed.map((f) => f.id);
         failure = result.failed

@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,15 +70,18 @@ export class ProcessGroup {
     process.once('exit', this.onExit);
   }
 
-  /** Spawns `bin args…` with stdout/stderr appended to `<logDir>/<name>.log`. */
+  /**
+   * Spawns `bin args…` with stdout/stderr appended to `<logDir>/<name>.log`. The child writes to the
+   * file itself: piping through this process would stall the child whenever this process's event
+   * loop is blocked (e.g. by spawnSync) and the pipe buffer fills.
+   */
   start(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv = process.env): Managed {
     const logFile = path.join(this.logDir, `${name}.log`);
-    const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    const fd = openSync(logFile, 'a');
+    const child = spawn(bin, args, { env, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.once('error', (err) => out.write(`spawn error: ${err.message}\n`));
+    child.once('error', (err) => appendFileSync(logFile, `spawn error: ${err.message}\n`));
     const managed = { name, child, logFile, exited };
     this.members.push(managed);
     this.record();
