@@ -125,6 +125,13 @@ async function act(
     case 'unlock':
       await helm.helmUnlock(input);
       return;
+    case 'correctDrift': {
+      const r = await helm.helmCorrectDrift(input);
+      const reason = r.ok ? Reason.DriftCorrected : Reason.DriftCorrectionFailed;
+      books.conditions.Drifted = { status: r.ok ? 'False' : 'True', reason, message: r.message };
+      books.last = { ok: r.ok, reason, message: r.message };
+      return;
+    }
     default:
       return;
   }
@@ -226,8 +233,16 @@ async function pass(
         remediation: { install: plan.install, upgrade: plan.upgrade },
         ...(books.lastAction ? { lastAttemptedAction: books.lastAction } : {}),
         force: plan.forceRequested && i === 0,
-        driftMode: 'disabled',
+        driftMode: plan.driftMode,
+        driftDetected: (observed.drifted?.length ?? 0) > 0,
       });
+      if (observed.drifted?.length) {
+        const message = `drift detected in ${observed.drifted.slice(0, 5).join(', ')}`;
+        books.conditions.Drifted = { status: 'True', reason: Reason.DriftDetected, message };
+      } else if (plan.driftMode !== 'disabled' && observed.release && !books.conditions.Drifted) {
+        // A correction earlier in this pass keeps its DriftCorrected reason.
+        books.conditions.Drifted = { status: 'False', reason: 'NoDriftDetected', message: 'no drift detected' };
+      }
       if (decision.action === 'none' || decision.action === 'stall') break;
       step(decision.action);
       await act(decision, plan, books, input);

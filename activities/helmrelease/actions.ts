@@ -8,7 +8,9 @@ import type { HelmRelease } from '../../api/helmrelease.js';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import { HelmError, type Helm, type HelmRelease as StoredHelmRelease } from '../helm/helm.js';
+import { clientsFor } from '../kube/impersonation.js';
 import type { ArtifactStore } from '../source/artifact-store.js';
+import { correctDrift, detectDrift, manifestObjects } from './drift.js';
 import {
   configDigestOf,
   describeConfig,
@@ -29,7 +31,9 @@ export interface HelmActionActivities {
   observeRelease(input: {
     ref: HelmReleaseRef;
     generation: number;
-  }): Promise<{ release?: ObservedRelease; configDigest: string }>;
+  }): Promise<{ release?: ObservedRelease; configDigest: string; drifted?: string[] }>;
+  /** Re-applies the deployed release's manifest over hand edits (driftDetection.mode enabled). */
+  helmCorrectDrift(input: { ref: HelmReleaseRef }): Promise<ActionResult>;
   /** `helm install` with spec.install; `ok: false` when the release failed (counted and remediated by the workflow). */
   helmInstall(input: ReleaseStepInput): Promise<ActionResult>;
   /** `helm upgrade` with spec.upgrade. */
@@ -131,6 +135,8 @@ async function chartFile(store: ArtifactStore, input: ReleaseStepInput): Promise
 }
 
 export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActivities {
+  const tenantOf = (hr: HelmRelease): ReturnType<typeof clientsFor> =>
+    clientsFor(deps.kube, hr.metadata.namespace ?? 'default', hr.spec.serviceAccountName);
   async function withRelease<T>(
     input: { ref: HelmReleaseRef },
     fn: (hr: HelmRelease, helm: Helm) => Promise<T>
@@ -196,8 +202,27 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
     async observeRelease(input) {
       return withRelease(input, async (hr, helm) => {
         const { digest } = await resolveValues(deps.kube, hr);
-        const release = await helm.status({ releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) });
-        return { configDigest: digest, ...(release ? { release: observed(release) } : {}) };
+        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+        const release = await helm.status(ref);
+        const mode = hr.spec.driftDetection?.mode ?? 'disabled';
+        // Drift is only meaningful for a deployed release; its manifest and the diff stay in this activity.
+        const drifted =
+          mode !== 'disabled' && release?.status === 'deployed'
+            ? await detectDrift(tenantOf(hr), manifestObjects(await helm.getManifest(ref), ref.namespace))
+            : undefined;
+        return {
+          configDigest: digest,
+          ...(release ? { release: observed(release) } : {}),
+          ...(drifted ? { drifted } : {}),
+        };
+      });
+    },
+    async helmCorrectDrift(input) {
+      return withRelease(input, async (hr, helm) => {
+        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+        const objects = manifestObjects(await helm.getManifest(ref), ref.namespace);
+        await correctDrift(tenantOf(hr), objects);
+        return { ok: true, message: `corrected drift of ${objects.length} objects` };
       });
     },
     helmInstall: (input) => apply(input, 'install'),

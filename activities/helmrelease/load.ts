@@ -142,6 +142,7 @@ export function createHelmReleaseLoadActivities(deps: HelmReleaseDeps): HelmRele
         targetNamespace: ref.namespace,
         storageNamespace: ref.namespace,
         testEnabled: false,
+        driftMode: 'disabled',
         ...none,
         failures: { install: 0, upgrade: 0, total: 0 },
         helmChart: '',
@@ -183,6 +184,7 @@ export function createHelmReleaseLoadActivities(deps: HelmReleaseDeps): HelmRele
         targetNamespace: targetNamespaceFor(hr),
         storageNamespace: targetNamespaceFor(hr),
         testEnabled: hr.spec.test?.enable === true,
+        driftMode: hr.spec.driftDetection?.mode ?? 'disabled',
         install: remediationPolicyOf('install', hr.spec),
         upgrade: remediationPolicyOf('upgrade', hr.spec),
         failures: {

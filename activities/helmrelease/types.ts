@@ -40,6 +40,7 @@ export interface HelmReleasePlan {
   targetNamespace: string;
   storageNamespace: string;
   testEnabled: boolean;
+  driftMode: 'disabled' | 'warn' | 'enabled';
   install: Remediation;
   upgrade: Remediation;
   failures: { install: number; upgrade: number; total: number };
