@@ -11,17 +11,14 @@ import type {
   HelmReleaseRef,
   ReleaseSnapshot,
 } from '../activities/index.js';
-import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
+import type { ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
 import { BallastReady, BallastRevision } from '../api/search-attributes.js';
 import { describeFailure } from './failures.js';
 import { decideReleaseAction, type ReleaseDecision } from './helmrelease-decide.js';
-import { runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
+import { shortIo } from './activity-options.js';
+import { isNewRequest, runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
 
-const shortIo = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
-} as const;
 /** Helm actions wait for readiness (up to spec.timeout, several times for hooks); they heartbeat. */
 const helmAction = {
   startToCloseTimeout: '1 hour',
@@ -288,17 +285,10 @@ async function pass(
   }
 }
 
-function isNew(state: HelmReleaseState, req: ReconcileRequest): boolean {
-  if (req.reason === 'created' || req.reason === 'generation')
-    return req.generation === undefined || req.generation !== state.handledGeneration;
-  if (req.reason === 'annotation') return req.requestedAt !== state.handledRequestedAt;
-  return true;
-}
-
 /** The long-running workflow of one HelmRelease. */
 export async function helmReleaseWorkflow(input: HelmReleaseWorkflowInput): Promise<void> {
   await runReconcileLoop<HelmReleaseState, HelmReleaseWorkflowInput>(
-    { pass: (s, ctx) => pass(input.ref, s, ctx), isNew },
+    { pass: (s, ctx) => pass(input.ref, s, ctx), isNew: isNewRequest },
     input,
     {},
     helmReleaseWorkflow

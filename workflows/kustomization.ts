@@ -16,13 +16,9 @@ import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
 import { BallastReady, BallastRevision } from '../api/search-attributes.js';
 import { describeFailure, isCancellation } from './failures.js';
-import { runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
+import { shortIo } from './activity-options.js';
+import { isNewRequest, runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
 
-/** Kubernetes reads and writes: quick, retried with backoff, bounded so a dead apiserver fails the pass. */
-const shortIo = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
-} as const;
 /** Builds run kustomize; the artifact may need extracting first. */
 const build = { ...shortIo, startToCloseTimeout: '5 minutes' } as const;
 /** Health waits heartbeat, so a dead worker is noticed in seconds and a cancel arrives promptly. */
@@ -251,17 +247,8 @@ async function rollback(
 
 /** Whether a request still needs handling, given what the state shows was handled. */
 function isNew(state: KustomizationState, req: ReconcileRequest): boolean {
-  switch (req.reason) {
-    case 'created':
-    case 'generation':
-      return req.generation === undefined || req.generation !== state.handledGeneration;
-    case 'annotation':
-      return req.requestedAt !== state.handledRequestedAt;
-    case 'source':
-      return req.revision !== state.lastAttemptedRevision;
-    default:
-      return true;
-  }
+  if (req.reason === 'source') return req.revision !== state.lastAttemptedRevision;
+  return isNewRequest(state, req);
 }
 
 /** The long-running workflow of one Kustomization. */

@@ -39,6 +39,24 @@ export interface LoopDefinition<S> {
   isNew(state: S, req: ReconcileRequest): boolean;
 }
 
+/** What every kind's state records of the requests it handled. */
+export interface HandledRequests {
+  handledGeneration?: number;
+  handledRequestedAt?: string;
+}
+
+/**
+ * Whether a request still needs handling: a spec change or first sight at a generation not yet
+ * reconciled, a requestedAt token not yet handled, or any other event.
+ */
+export function isNewRequest(state: HandledRequests, req: ReconcileRequest): boolean {
+  if (req.reason === 'created' || req.reason === 'generation') {
+    return req.generation === undefined || req.generation !== state.handledGeneration;
+  }
+  if (req.reason === 'annotation') return req.requestedAt !== state.handledRequestedAt;
+  return true;
+}
+
 /** How many distinct recent requests a run remembers for de-duplication. */
 const RECENT_REQUESTS = 64;
 

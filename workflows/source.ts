@@ -6,15 +6,12 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities, SourceKind, SourceRef } from '../activities/index.js';
-import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
+import type { ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
 import { describeFailure } from './failures.js';
-import { runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
+import { shortIo } from './activity-options.js';
+import { isNewRequest, runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
 
-const shortIo = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
-} as const;
 /** Downloads are bounded by spec.timeout inside the activity; this is the outer bound, and they heartbeat. */
 const download = {
   ...shortIo,
@@ -102,14 +99,6 @@ async function pass(ref: SourceRef, prior: SourceState, ctx: PassContext): Promi
   }
 }
 
-function isNew(state: SourceState, req: ReconcileRequest): boolean {
-  if (req.reason === 'created' || req.reason === 'generation') {
-    return req.generation === undefined || req.generation !== state.handledGeneration;
-  }
-  if (req.reason === 'annotation') return req.requestedAt !== state.handledRequestedAt;
-  return true;
-}
-
 function sourceLoop(
   kind: SourceKind,
   input: SourceWorkflowInput,
@@ -117,7 +106,7 @@ function sourceLoop(
 ): Promise<void> {
   const ref = { kind, ...input.ref };
   return runReconcileLoop<SourceState, SourceWorkflowInput>(
-    { pass: (s, ctx) => pass(ref, s, ctx), isNew },
+    { pass: (s, ctx) => pass(ref, s, ctx), isNew: isNewRequest },
     input,
     {},
     self
