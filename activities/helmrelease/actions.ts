@@ -1,5 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -10,6 +12,7 @@ import { Reason } from '../../api/reasons.js';
 import { HelmError, type Helm, type HelmRelease as StoredHelmRelease } from '../helm/helm.js';
 import { clientsFor } from '../kube/impersonation.js';
 import type { ArtifactStore } from '../source/artifact-store.js';
+import { sha256File } from '../source/digest.js';
 import { correctDrift, detectDrift, manifestObjects } from './drift.js';
 import {
   configDigestOf,
@@ -121,16 +124,19 @@ async function guarded(
   }
 }
 
-/** Extracts the chart artifact to a private directory; the caller removes it. */
+/** Copies the chart artifact (a packaged .tgz) to a private directory, checking its digest; the caller removes the directory. */
 async function chartFile(store: ArtifactStore, input: ReleaseStepInput): Promise<{ dir: string; chart: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ballast-chart-'));
   const chart = path.join(dir, 'chart.tgz');
-  // The artifact is the packaged chart itself; verify its digest by extracting a copy, then use the tgz.
-  await store.extractTo(input.artifact.path, input.artifact.digest, path.join(dir, 'x'));
-  const stream = await store.open(input.artifact.path);
-  const { createWriteStream } = await import('node:fs');
-  const { pipeline } = await import('node:stream/promises');
-  await pipeline(stream, createWriteStream(chart));
+  await pipeline(await store.open(input.artifact.path), createWriteStream(chart, { mode: 0o600 }));
+  const { digest } = await sha256File(chart);
+  if (digest !== input.artifact.digest) {
+    await rm(dir, { recursive: true, force: true });
+    throw ApplicationFailure.nonRetryable(
+      `chart artifact ${input.artifact.path}: digest ${digest}, expected ${input.artifact.digest}`,
+      Reason.ArtifactFailed
+    );
+  }
   return { dir, chart };
 }
 

@@ -13,6 +13,7 @@ import { createHelm, type Helm } from '../helm/helm.js';
 import { composeValues, ValuesError, type ComposedValues, type ValuesSource } from '../helm/values.js';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
+import { readSecretStrings } from '../kube/secrets.js';
 import { readFluxObject } from '../kube/flux-objects.js';
 import { fluxObjectRef } from '../source/read.js';
 import type { HelmReleaseRef } from './types.js';
@@ -65,9 +66,8 @@ async function readSource(
       const cm = await kube.core.readNamespacedConfigMap({ namespace, name: ref.name });
       return { ...base, found: true, data: cm.data?.[base.valuesKey] };
     }
-    const secret = await kube.core.readNamespacedSecret({ namespace, name: ref.name });
-    const raw = secret.data?.[base.valuesKey];
-    return { ...base, found: true, data: raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8') };
+    const secret = await readSecretStrings(kube, namespace, ref.name);
+    return secret ? { ...base, found: true, data: secret[base.valuesKey] } : { ...base, found: false, data: undefined };
   } catch (err) {
     if (isNotFound(err)) return { ...base, found: false, data: undefined };
     throw err;

@@ -1,36 +1,24 @@
 import { isTrue } from '../../api/conditions.js';
-import { GitRepositoryKind, type GitRepository } from '../../api/gitrepository.js';
-import { KustomizationKind, KustomizationSchema, type Kustomization } from '../../api/kustomization.js';
+import type { GitRepository } from '../../api/gitrepository.js';
+import { KustomizationSchema, type Kustomization } from '../../api/kustomization.js';
 import { formatIssues, parseDuration } from '../../api/meta.js';
 import type { KubeClients } from '../kube/client.js';
 import { readFluxObject, setFinalizer, type FluxObjectRef } from '../kube/flux-objects.js';
+import { fluxObjectRef } from '../source/read.js';
 import type { KustomizationPlan, KustomizationRef } from './types.js';
 
 const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 /** API coordinates of a Kustomization. */
 export function kustomizationRef(ref: KustomizationRef): FluxObjectRef {
-  return {
-    group: KustomizationKind.group,
-    version: KustomizationKind.version,
-    plural: KustomizationKind.plural,
-    ...ref,
-  };
+  return fluxObjectRef({ kind: 'Kustomization', ...ref });
 }
-
-const gitRepositoryRef = (namespace: string, name: string): FluxObjectRef => ({
-  group: GitRepositoryKind.group,
-  version: GitRepositoryKind.version,
-  plural: GitRepositoryKind.plural,
-  namespace,
-  name,
-});
 
 async function sourceState(kube: KubeClients, ks: Kustomization): Promise<KustomizationPlan['source']> {
   const { kind, name } = ks.spec.sourceRef;
   const namespace = ks.spec.sourceRef.namespace ?? ks.metadata.namespace ?? '';
   if (kind !== 'GitRepository') return { ready: false, message: `source kind ${kind} is not supported yet` };
-  const src = await readFluxObject<GitRepository>(kube.custom, gitRepositoryRef(namespace, name));
+  const src = await readFluxObject<GitRepository>(kube.custom, fluxObjectRef({ kind, namespace, name }));
   if (!src) return { ready: false, message: `Source '${kind}/${namespace}/${name}' not found` };
   const artifact = src.status?.artifact;
   if (!artifact)

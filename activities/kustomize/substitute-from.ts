@@ -1,7 +1,21 @@
 import type { KustomizationSpec } from '../../api/kustomization.js';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
+import { readSecretStrings } from '../kube/secrets.js';
 import { mergeSubstituteSources } from './substitute.js';
+
+async function readConfigMapData(
+  kube: KubeClients,
+  namespace: string,
+  name: string
+): Promise<Record<string, string> | undefined> {
+  try {
+    return (await kube.core.readNamespacedConfigMap({ namespace, name })).data ?? {};
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
 
 /** A referenced substitution source is missing and not optional. */
 export class SubstituteSourceError extends Error {}
@@ -20,21 +34,13 @@ export async function resolveSubstitutions(
   if (!postBuild) return undefined;
   const sources: Record<string, string>[] = [];
   for (const ref of postBuild.substituteFrom ?? []) {
-    try {
-      if (ref.kind === 'ConfigMap') {
-        sources.push((await kube.core.readNamespacedConfigMap({ namespace, name: ref.name })).data ?? {});
-      } else {
-        const data = (await kube.core.readNamespacedSecret({ namespace, name: ref.name })).data ?? {};
-        sources.push(
-          Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]))
-        );
-      }
-    } catch (err) {
-      if (isNotFound(err) && ref.optional) continue;
-      if (isNotFound(err))
-        throw new SubstituteSourceError(`substitute source ${ref.kind}/${namespace}/${ref.name} not found`);
-      throw err;
-    }
+    const data =
+      ref.kind === 'ConfigMap'
+        ? await readConfigMapData(kube, namespace, ref.name)
+        : await readSecretStrings(kube, namespace, ref.name);
+    if (data) sources.push(data);
+    else if (!ref.optional)
+      throw new SubstituteSourceError(`substitute source ${ref.kind}/${namespace}/${ref.name} not found`);
   }
   const vars = mergeSubstituteSources(sources, postBuild.substitute ?? {});
   if (Object.keys(vars).length === 0 && (postBuild.substituteStrategy ?? 'WithVariables') === 'WithVariables')

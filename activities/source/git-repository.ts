@@ -4,11 +4,11 @@ import type { GitRepository } from '../../api/gitrepository.js';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import type { KubeClients } from '../kube/client.js';
-import { isNotFound } from '../kube/errors.js';
+import { readSecretStrings } from '../kube/secrets.js';
 import { packDirectory, UnsafeSymlinkError } from './archive.js';
 import { fetchGitRevision, GitSourceError, lsRemoteRevision, type GitCredentials } from './git.js';
 import type { SourceDeps } from './read.js';
-import type { FetchResult, SourceRef } from './types.js';
+import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
 
 /** How many artifacts per GitRepository the store keeps: the current one plus rollback targets. */
 const KEEP_ARTIFACTS = 3;
@@ -20,22 +20,16 @@ async function readCredentials(
   name: string | undefined
 ): Promise<GitCredentials | undefined> {
   if (!name) return undefined;
-  try {
-    const data = (await kube.core.readNamespacedSecret({ namespace, name })).data ?? {};
-    const get = (k: string): string | undefined =>
-      data[k] ? Buffer.from(data[k], 'base64').toString('utf8') : undefined;
-    return {
-      username: get('username'),
-      password: get('password'),
-      bearerToken: get('bearerToken'),
-      identity: get('identity'),
-      knownHosts: get('known_hosts'),
-    };
-  } catch (err) {
-    if (isNotFound(err))
-      throw ApplicationFailure.nonRetryable(`secret '${namespace}/${name}' not found`, Reason.AuthenticationFailed);
-    throw err;
-  }
+  const data = await readSecretStrings(kube, namespace, name);
+  if (!data)
+    throw ApplicationFailure.nonRetryable(`secret '${namespace}/${name}' not found`, Reason.AuthenticationFailed);
+  return {
+    username: data.username,
+    password: data.password,
+    bearerToken: data.bearerToken,
+    identity: data.identity,
+    knownHosts: data.known_hosts,
+  };
 }
 
 /** Permanent Git errors carry their Flux reason (AuthenticationFailed, URLInvalid, GitOperationFailed). */
@@ -75,16 +69,7 @@ export async function fetchGitRepository(deps: SourceDeps, repo: GitRepository, 
       (status.observedIgnore ?? '') === ignore &&
       (await deps.store.has(current.path))
     ) {
-      return {
-        changed: false,
-        artifact: {
-          ...current,
-          digest: current.digest ?? '',
-          url: current.url ?? '',
-          lastUpdateTime: current.lastUpdateTime ?? '',
-        },
-        observed: { observedIgnore: ignore || undefined },
-      };
+      return unchangedArtifact(current, { observedIgnore: ignore || undefined });
     }
     const checkout = await fetchGitRevision(gitInput, control);
     try {

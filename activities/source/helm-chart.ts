@@ -11,7 +11,7 @@ import { Reason } from '../../api/reasons.js';
 import { readSource, type SourceDeps } from './read.js';
 import { INDEX_FILE, type HelmRepositoryLike } from './helm-repository.js';
 import { download, readBasicAuth } from './http-download.js';
-import type { FetchResult, SourceRef } from './types.js';
+import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
 
 const run = promisify(execFile);
 const MAX_CHART_BYTES = 64 * 1024 * 1024;
@@ -30,20 +30,6 @@ interface IndexEntry {
   urls?: string[];
   digest?: string;
 }
-
-const unchanged = (
-  current: NonNullable<HelmChartLike['status']['artifact']>,
-  observed: Record<string, unknown>
-): FetchResult => ({
-  changed: false,
-  artifact: {
-    ...current,
-    digest: current.digest ?? '',
-    url: current.url ?? '',
-    lastUpdateTime: current.lastUpdateTime ?? '',
-  },
-  observed,
-});
 
 /** Picks the highest version satisfying `range` (`*` when empty), as Flux's version resolution does. */
 export function pickVersion(entries: IndexEntry[], range: string | undefined): IndexEntry | undefined {
@@ -132,7 +118,7 @@ async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: S
       chart.status.observedChartName === chart.spec.chart &&
       (await deps.store.has(current.path))
     ) {
-      return unchanged(current, observed);
+      return unchangedArtifact(current, observed);
     }
     const url = new URL(entry.urls?.[0] ?? '', `${repo.spec.url.replace(/\/+$/, '')}/`).toString();
     // Credentials go only to the repository's own host unless passCredentials says otherwise, as in Flux.
@@ -192,7 +178,8 @@ async function fromGitRepository(
     const revision = chart.spec.reconcileStrategy === 'Revision' ? `${meta.version}+${sha}` : meta.version;
     const current = chart.status.artifact;
     const observed = { observedChartName: chart.spec.chart };
-    if (current?.revision === revision && (await deps.store.has(current.path))) return unchanged(current, observed);
+    if (current?.revision === revision && (await deps.store.has(current.path)))
+      return unchangedArtifact(current, observed);
     const out = path.join(src.dir, '.ballast-packaged');
     await run(deps.helmBinary, ['package', chartDir, '--destination', out], {
       env: { PATH: process.env.PATH ?? '', HOME: src.dir },

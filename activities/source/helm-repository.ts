@@ -8,7 +8,7 @@ import { Reason } from '../../api/reasons.js';
 import type { SourceDeps } from './read.js';
 import { packDirectory } from './archive.js';
 import { download, readBasicAuth, redactUrl } from './http-download.js';
-import type { FetchResult, SourceRef } from './types.js';
+import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
 
 /** The parts of a HelmRepository the fetcher reads. */
 export interface HelmRepositoryLike {
@@ -60,16 +60,7 @@ export async function fetchHelmRepository(
   const current = repo.status.artifact;
   const observed = { url: repo.spec.url };
   if (current?.revision === revision && (await deps.store.has(current.path))) {
-    return {
-      changed: false,
-      artifact: {
-        ...current,
-        digest: current.digest ?? '',
-        url: current.url ?? '',
-        lastUpdateTime: current.lastUpdateTime ?? '',
-      },
-      observed,
-    };
+    return unchangedArtifact(current, observed);
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'ballast-index-'));
   try {

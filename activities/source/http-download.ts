@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { Reason } from '../../api/reasons.js';
 import type { KubeClients } from '../kube/client.js';
-import { isNotFound } from '../kube/errors.js';
+import { readSecretStrings } from '../kube/secrets.js';
 
 /** HTTP Basic credentials from a source's `secretRef` (`username`, `password`). */
 export interface BasicAuth {
@@ -17,15 +17,10 @@ export async function readBasicAuth(
   name: string | undefined
 ): Promise<BasicAuth | undefined> {
   if (!name) return undefined;
-  try {
-    const data = (await kube.core.readNamespacedSecret({ namespace, name })).data ?? {};
-    const get = (k: string): string => (data[k] ? Buffer.from(data[k], 'base64').toString('utf8') : '');
-    return { username: get('username'), password: get('password') };
-  } catch (err) {
-    if (isNotFound(err))
-      throw ApplicationFailure.nonRetryable(`secret '${namespace}/${name}' not found`, Reason.AuthenticationFailed);
-    throw err;
-  }
+  const data = await readSecretStrings(kube, namespace, name);
+  if (!data)
+    throw ApplicationFailure.nonRetryable(`secret '${namespace}/${name}' not found`, Reason.AuthenticationFailed);
+  return { username: data.username ?? '', password: data.password ?? '' };
 }
 
 /** URL without credentials or query, safe for messages and logs. */

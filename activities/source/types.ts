@@ -35,3 +35,27 @@ export interface FetchResult {
   /** Extra status fields the kind records (observedIgnore, observedChartName, url…). */
   observed?: Record<string, unknown>;
 }
+
+/** A stored artifact as status holds it (optional fields absent in older objects). */
+export interface StatusArtifact {
+  revision: string;
+  digest?: string;
+  path: string;
+  url?: string;
+  lastUpdateTime?: string;
+  size?: number;
+}
+
+/** The result of a fetch that found upstream unchanged: the current artifact, reported again. */
+export function unchangedArtifact(current: StatusArtifact, observed?: Record<string, unknown>): FetchResult {
+  return {
+    changed: false,
+    artifact: {
+      ...current,
+      digest: current.digest ?? '',
+      url: current.url ?? '',
+      lastUpdateTime: current.lastUpdateTime ?? '',
+    },
+    ...(observed ? { observed } : {}),
+  };
+}
