@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   kustomizeBinary: z.string().min(1).default('kustomize'),
   /** The helm binary; a bare name is looked up on PATH. */
   helmBinary: z.string().min(1).default('helm'),
+  /** host:port of this process's HTTP server (health, metrics; the controller's reconcile API and receivers). */
+  httpAddress: z.string().optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -43,6 +45,7 @@ const ENV: Record<string, keyof Config> = {
   BALLAST_ARTIFACT_DIR: 'artifactDir',
   BALLAST_KUSTOMIZE: 'kustomizeBinary',
   BALLAST_HELM: 'helmBinary',
+  BALLAST_HTTP_ADDRESS: 'httpAddress',
   BALLAST_LOG_LEVEL: 'logLevel',
 };
 
