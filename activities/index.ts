@@ -50,7 +50,12 @@ export type Activities = ConfigMapActivities &
 /** Builds all activities of one worker. */
 export function createActivities(deps: ActivityDeps): Activities {
   const builds = new BuildCache();
-  const helmDeps = { kube: deps.kube, helmBinary: deps.helmBinary, fieldManager: deps.fieldManager };
+  const helmDeps = {
+    kube: deps.kube,
+    helmBinary: deps.helmBinary,
+    kustomizeBinary: deps.kustomizeBinary,
+    fieldManager: deps.fieldManager,
+  };
   const materialize = { kube: deps.kube, store: deps.store, kustomizeBinary: deps.kustomizeBinary, builds };
   return {
     ...createConfigMapActivities(deps),

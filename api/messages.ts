@@ -12,6 +12,7 @@ export type ReconcileReason =
   | 'source' // the source has a new artifact revision
   | 'dependency' // a dependsOn target became Ready
   | 'deleted' // deletionTimestamp is set
+  | 'config' // a ConfigMap or Secret it reads, labelled reconcile.fluxcd.io/watch=Enabled, changed
   | 'manual'; // API / CLI
 
 /** Payload of {@link requestReconcileSignal}. Idempotent: the workflow drops requests it has already handled. */

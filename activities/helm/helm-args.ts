@@ -13,9 +13,11 @@
  * @module
  */
 import { HelmError, type HelmAction } from './helm-errors.js';
+import { POST_RENDER_PLUGIN } from './post-render.js';
 import type {
   HelmApplyOptions,
   HelmInstallOptions,
+  HelmRenderOptions,
   HelmRollbackOptions,
   HelmTemplateOptions,
   HelmTestFilter,
@@ -39,12 +41,13 @@ function flagIf(on: boolean | undefined, flag: string): string[] {
   return on ? [flag] : [];
 }
 
-function renderFlags(o: { namespace: string; disableSchemaValidation?: boolean; disableHooks?: boolean }): string[] {
+function renderFlags(o: Omit<HelmRenderOptions, 'releaseName' | 'chart'>): string[] {
   return [
     '--namespace',
     o.namespace,
     ...flagIf(o.disableSchemaValidation, '--skip-schema-validation'),
     ...flagIf(o.disableHooks, '--no-hooks'),
+    ...(o.postRender?.kustomizations.length ? ['--post-renderer', POST_RENDER_PLUGIN] : []),
   ];
 }
 

@@ -7,10 +7,12 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { HelmContext } from './helm-types.js';
+import { postRenderErrorsFile, writePostRenderPlugin, type PostRenderPlan } from './post-render.js';
 
 /** How long helm gets between SIGTERM (it then records the release as failed) and SIGKILL. */
 const KILL_GRACE_MS = 10_000;
@@ -37,6 +39,8 @@ export interface HelmInvocation {
   /** Deadline of the whole process; on expiry helm gets SIGTERM and the result has `timedOut`. */
   deadlineMs: number;
   signal?: AbortSignal;
+  /** Installs the kustomize post-renderer plugin for this invocation (the flag is the caller's). */
+  postRender?: PostRenderPlan;
 }
 
 /** What a finished helm process left behind. */
@@ -92,12 +96,48 @@ export async function runHelm(ctx: HelmContext, call: HelmInvocation): Promise<H
       flags.push('-f', file);
     }
     const argv = [...call.command, ...flags, '--', ...call.positionals];
-    const output = await spawnHelm(ctx.binary, argv, isolatedHelmEnv(home, ctx.env), call);
+    const postRender = Boolean(call.postRender?.kustomizations.length);
+    const pluginEnv = call.postRender && postRender ? await writePostRenderPlugin(home, call.postRender) : {};
+    const output = await spawnHelm(ctx.binary, argv, isolatedHelmEnv(home, { ...ctx.env, ...pluginEnv }), call);
     if (call.signal?.aborted) throw call.signal.reason;
+    if (postRender && output.code !== 0) {
+      const errors = await readFile(postRenderErrorsFile(home), 'utf8').catch(() => '');
+      if (errors.trim()) output.stderr = `${output.stderr.trimEnd()}\npost-renderer kustomize: ${errors.trim()}\n`;
+    }
     return output;
   } finally {
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * `setpriv --pdeathsig TERM --` on Linux when util-linux's setpriv is on PATH, else nothing.
+ *
+ * Why: a worker that is SIGKILLed (OOM, node loss, `kill -9`) cannot stop its helm child, and an
+ * orphaned `helm upgrade --wait` keeps the release `pending-upgrade` — locked — for up to its
+ * whole timeout, racing whatever the retried activity on another worker does. With a parent-death
+ * signal the kernel sends helm SIGTERM the moment the worker dies, and helm records the release
+ * as failed, so the retry finds it unlocked. Inside a container the runtime kills the whole
+ * process group anyway; this covers workers run directly on a host.
+ */
+export function parentDeathPrefix(): string[] {
+  if (process.platform !== 'linux') return [];
+  if (setprivPath === undefined) setprivPath = findOnPath('setpriv') ?? '';
+  return setprivPath ? [setprivPath, '--pdeathsig', 'TERM', '--'] : [];
+}
+let setprivPath: string | undefined;
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const candidate = path.join(dir || '.', name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
 }
 
 function spawnHelm(
@@ -107,7 +147,8 @@ function spawnHelm(
   call: Pick<HelmInvocation, 'deadlineMs' | 'signal'>
 ): Promise<HelmOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command = binary, ...prefixArgs] = [...parentDeathPrefix(), binary];
+    const child = spawn(command, [...prefixArgs, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let timedOut = false;
@@ -137,10 +178,16 @@ function spawnHelm(
     });
     child.on('close', (code) => {
       done();
+      const err = Buffer.concat(stderr).toString('utf8');
+      // setpriv reports a binary it cannot exec itself (exit 127), where a direct spawn fails with 'error'.
+      if (code === 127 && prefixArgs.length > 0 && err.startsWith('setpriv:')) {
+        reject(new Error(`cannot run helm at ${binary}: ${err.trim()}`));
+        return;
+      }
       resolve({
         code,
         stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
+        stderr: err,
         timedOut,
       });
     });

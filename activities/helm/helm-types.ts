@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { PostRenderPlan } from './post-render.js';
 import { z } from 'zod';
 
 /** Where and as whom helm runs; fixed for one {@link createHelm} instance. */
@@ -47,6 +48,8 @@ export interface HelmRenderOptions extends HelmCallControl {
   disableSchemaValidation?: boolean;
   /** `--no-hooks`. */
   disableHooks?: boolean;
+  /** Kustomize passes over the rendered manifests (HelmRelease `spec.postRenderers`). */
+  postRender?: PostRenderPlan;
 }
 
 /** Options common to install and upgrade. */

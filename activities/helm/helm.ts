@@ -161,6 +161,7 @@ export function createHelm(ctx: HelmContext): Helm {
         values: o.values ?? {},
         deadlineMs: mutationDeadline(o.timeoutMs),
         signal: o.signal,
+        postRender: o.postRender,
       });
       return toRelease(parseJson('install', out.stdout, ReleaseJsonSchema));
     },
@@ -175,6 +176,7 @@ export function createHelm(ctx: HelmContext): Helm {
         values: o.values ?? {},
         deadlineMs: mutationDeadline(o.timeoutMs),
         signal: o.signal,
+        postRender: o.postRender,
       });
       return toRelease(parseJson('upgrade', out.stdout, ReleaseJsonSchema));
     },
@@ -231,6 +233,7 @@ export function createHelm(ctx: HelmContext): Helm {
         values: o.values ?? {},
         deadlineMs: o.timeoutMs ?? READ_DEADLINE_MS,
         signal: o.signal,
+        postRender: o.postRender,
       });
       return out.stdout;
     },

@@ -19,6 +19,7 @@ import {
   describeConfig,
   helmFor,
   mustReadHelmRelease,
+  postRenderPlanOf,
   resolveValues,
   type HelmReleaseDeps,
 } from './release-spec.js';
@@ -161,6 +162,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
         chart,
         values,
         description: describeConfig(digest),
+        postRender: postRenderPlanOf(deps, hr),
       };
       try {
         return await guarded(helm, hr, action, digest, (signal) => {
@@ -214,7 +216,11 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
         // Drift is only meaningful for a deployed release; its manifest and the diff stay in this activity.
         const drifted =
           mode !== 'disabled' && release?.status === 'deployed'
-            ? await detectDrift(tenantOf(hr), manifestObjects(await helm.getManifest(ref), ref.namespace))
+            ? await detectDrift(
+                tenantOf(hr),
+                manifestObjects(await helm.getManifest(ref), ref.namespace),
+                hr.spec.driftDetection?.ignore
+              )
             : undefined;
         return {
           configDigest: digest,
@@ -227,7 +233,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
       return withRelease(input, async (hr, helm) => {
         const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
         const objects = manifestObjects(await helm.getManifest(ref), ref.namespace);
-        await correctDrift(tenantOf(hr), objects);
+        await correctDrift(tenantOf(hr), objects, hr.spec.driftDetection?.ignore);
         return { ok: true, message: `corrected drift of ${objects.length} objects` };
       });
     },

@@ -5,6 +5,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { removeAtPointer } from '../../api/json-pointer.js';
+import type { IgnoreRule } from '../../api/kustomization.js';
+import { selects } from '../../api/selector.js';
 import { serverSideApply, type KubeClients } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 
@@ -21,17 +24,32 @@ export function manifestObjects(manifest: string, namespace: string): Kubernetes
     .map((o) => ({ ...o, metadata: { namespace, ...o.metadata } }));
 }
 
-/** What the comparison looks at: everything but server-maintained metadata and status. */
-function comparable(o: KubernetesObject): unknown {
-  // Through JSON: the client's models carry explicit `undefined` fields a plain comparison would count.
-  const plain = JSON.parse(JSON.stringify(o)) as KubernetesObject & { status?: unknown };
+/** The JSON pointers `spec.driftDetection.ignore` leaves alone on `obj`. */
+export function ignoredPaths(rules: IgnoreRule[], obj: KubernetesObject): string[] {
+  return rules.filter((r) => r.target === undefined || selects(r.target, obj)).flatMap((r) => r.paths);
+}
+
+/** A deep copy without the ignored fields. Through JSON: the client's models carry explicit `undefined` fields. */
+function without<T>(o: T, paths: string[]): T {
+  const copy = JSON.parse(JSON.stringify(o)) as T;
+  for (const p of paths) removeAtPointer(copy, p);
+  return copy;
+}
+
+/** What the comparison looks at: everything but server-maintained metadata, status and ignored fields. */
+function comparable(o: KubernetesObject, ignored: string[]): unknown {
+  const plain = without(o, ignored) as KubernetesObject & { status?: unknown };
   const { metadata, ...rest } = plain;
   delete rest.status;
   return { ...rest, labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {} };
 }
 
 /** Names of the objects that are missing or differ from what applying the manifest would make them. */
-export async function detectDrift(kube: KubeClients, objects: KubernetesObject[]): Promise<string[]> {
+export async function detectDrift(
+  kube: KubeClients,
+  objects: KubernetesObject[],
+  ignore: IgnoreRule[] = []
+): Promise<string[]> {
   const drifted: string[] = [];
   for (const obj of objects) {
     const name = `${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
@@ -54,13 +72,25 @@ export async function detectDrift(kube: KubeClients, objects: KubernetesObject[]
       force: true,
       dryRun: true,
     });
-    if (!isDeepStrictEqual(comparable(desired), comparable(live))) drifted.push(name);
+    const ignored = ignoredPaths(ignore, obj);
+    if (!isDeepStrictEqual(comparable(desired, ignored), comparable(live, ignored))) drifted.push(name);
   }
   return drifted;
 }
 
-/** Re-applies the manifest's objects (server-side, forcing ownership back to Helm's manager). */
-export async function correctDrift(kube: KubeClients, objects: KubernetesObject[]): Promise<void> {
+/**
+ * Re-applies the manifest's objects (server-side, forcing ownership back to Helm's manager).
+ * Ignored fields are left out of the apply, so whoever else manages them (an autoscaler, a
+ * person) keeps them.
+ */
+export async function correctDrift(
+  kube: KubeClients,
+  objects: KubernetesObject[],
+  ignore: IgnoreRule[] = []
+): Promise<void> {
   for (const obj of objects)
-    await serverSideApply(kube.objects, obj, { fieldManager: HELM_FIELD_MANAGER, force: true });
+    await serverSideApply(kube.objects, without(obj, ignoredPaths(ignore, obj)), {
+      fieldManager: HELM_FIELD_MANAGER,
+      force: true,
+    });
 }

@@ -10,7 +10,8 @@ import { HelmReleaseSchema, type HelmRelease } from '../../api/helmrelease.js';
 import { formatIssues } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import { createHelm, type Helm } from '../helm/helm.js';
-import { composeValues, ValuesError, type ComposedValues, type ValuesSource } from '../helm/values.js';
+import { kustomizationFor, type PostRenderPlan } from '../helm/post-render.js';
+import { composeValues, valuesDigest, ValuesError, type ComposedValues, type ValuesSource } from '../helm/values.js';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { readSecretStrings } from '../kube/secrets.js';
@@ -21,6 +22,8 @@ import type { HelmReleaseRef } from './types.js';
 export interface HelmReleaseDeps {
   kube: KubeClients;
   helmBinary: string;
+  /** Runs `spec.postRenderers`. */
+  kustomizeBinary?: string;
   fieldManager: string;
 }
 
@@ -79,7 +82,12 @@ export async function resolveValues(kube: KubeClients, hr: HelmRelease): Promise
   const namespace = hr.metadata.namespace ?? 'default';
   const sources = await Promise.all((hr.spec.valuesFrom ?? []).map((ref) => readSource(kube, namespace, ref)));
   try {
-    return composeValues(sources, hr.spec.values);
+    const composed = composeValues(sources, hr.spec.values);
+    // The post-renderers shape the release as much as the values do: a change to them must upgrade.
+    const post = hr.spec.postRenderers;
+    return post?.length
+      ? { ...composed, digest: valuesDigest({ values: composed.digest, postRenderers: post }) }
+      : composed;
   } catch (err) {
     if (err instanceof ValuesError) throw ApplicationFailure.nonRetryable(err.message, Reason.ValuesError);
     throw err;
@@ -114,4 +122,10 @@ export const describeConfig = (digest: string): string => `ballast config=${dige
 /** Reads the config digest back from a release description; undefined for releases made elsewhere. */
 export function configDigestOf(description: string | undefined): string | undefined {
   return /ballast config=(\S+)/.exec(description ?? '')?.[1];
+}
+
+/** The kustomize passes of `spec.postRenderers`, or undefined when there are none. */
+export function postRenderPlanOf(deps: HelmReleaseDeps, hr: HelmRelease): PostRenderPlan | undefined {
+  const passes = (hr.spec.postRenderers ?? []).flatMap((p) => (p.kustomize ? [kustomizationFor(p.kustomize)] : []));
+  return passes.length ? { kustomizeBinary: deps.kustomizeBinary ?? 'kustomize', kustomizations: passes } : undefined;
 }

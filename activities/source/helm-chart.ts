@@ -8,7 +8,9 @@ import semver from 'semver';
 import { parse } from 'yaml';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
+import { applyValuesFiles, versionWithMetadata } from './chart-values-files.js';
 import { readSource, type SourceDeps } from './read.js';
+import { extractArchive } from './safe-extract.js';
 import { INDEX_FILE, type HelmRepositoryLike } from './helm-repository.js';
 import { download, readBasicAuth } from './http-download.js';
 import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
@@ -18,11 +20,56 @@ const MAX_CHART_BYTES = 64 * 1024 * 1024;
 
 /** The parts of a HelmChart the fetcher reads. */
 export interface HelmChartLike {
-  spec: { chart: string; version?: string; sourceRef: { kind: string; name: string }; reconcileStrategy?: string };
+  metadata?: { generation?: number };
+  spec: {
+    chart: string;
+    version?: string;
+    sourceRef: { kind: string; name: string };
+    reconcileStrategy?: string;
+    valuesFiles?: string[];
+    ignoreMissingValuesFiles?: boolean;
+  };
   status: {
     artifact?: { revision: string; digest?: string; path: string; url?: string; lastUpdateTime?: string };
     observedChartName?: string;
+    observedValuesFiles?: string[];
   };
+}
+
+/** The HelmChart generation as version metadata when valuesFiles change the packaged values. */
+const valuesFilesMetadata = (chart: HelmChartLike): string | undefined =>
+  chart.spec.valuesFiles?.length ? String(chart.metadata?.generation ?? 0) : undefined;
+
+/** Status fields a fetch observes; observedValuesFiles only when the spec lists some. */
+function observedOf(chart: HelmChartLike, used?: string[]): Record<string, unknown> {
+  return {
+    observedChartName: chart.spec.chart,
+    ...(chart.spec.valuesFiles?.length ? { observedValuesFiles: used ?? chart.status.observedValuesFiles ?? [] } : {}),
+  };
+}
+
+/**
+ * Merges the valuesFiles into `chartDir` and packages it into `outDir` as `version`; returns the
+ * package file and the values files used.
+ */
+async function packageChart(
+  helmBinary: string,
+  chart: HelmChartLike,
+  chartDir: string,
+  outDir: string,
+  version?: string
+): Promise<{ file: string; used?: string[] }> {
+  const used = chart.spec.valuesFiles?.length
+    ? await applyValuesFiles(chartDir, chart.spec.valuesFiles, chart.spec.ignoreMissingValuesFiles ?? false)
+    : undefined;
+  const args = ['package', chartDir, '--destination', outDir, ...(version ? ['--version', version] : [])];
+  await run(helmBinary, args, { env: { PATH: process.env.PATH ?? '', HOME: outDir } }).catch(
+    (err: { stderr?: string }) => {
+      throw ApplicationFailure.nonRetryable(`helm package failed: ${(err.stderr ?? '').trim()}`, Reason.BuildFailed);
+    }
+  );
+  const [file] = await readdir(outDir);
+  return { file: path.join(outDir, file ?? ''), ...(used ? { used } : {}) };
 }
 
 interface IndexEntry {
@@ -61,7 +108,7 @@ async function storeChart(
   ref: SourceRef,
   file: string,
   revision: string,
-  chart: string
+  observed: Record<string, unknown>
 ): Promise<FetchResult> {
   const key = { kind: 'helmchart', namespace: ref.namespace, name: ref.name };
   const stored = await deps.store.put(key, file);
@@ -76,7 +123,7 @@ async function storeChart(
       url: stored.url,
       lastUpdateTime: new Date().toISOString(),
     },
-    observed: { observedChartName: chart, url: stored.url },
+    observed: { ...observed, url: stored.url },
   };
 }
 
@@ -111,14 +158,14 @@ async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: S
         Reason.InvalidChartReference
       );
     }
-    const observed = { observedChartName: chart.spec.chart };
+    const revision = versionWithMetadata(entry.version, [valuesFilesMetadata(chart)]);
     const current = chart.status.artifact;
     if (
-      current?.revision === entry.version &&
+      current?.revision === revision &&
       chart.status.observedChartName === chart.spec.chart &&
       (await deps.store.has(current.path))
     ) {
-      return unchangedArtifact(current, observed);
+      return unchangedArtifact(current, observedOf(chart));
     }
     const url = new URL(entry.urls?.[0] ?? '', `${repo.spec.url.replace(/\/+$/, '')}/`).toString();
     // Credentials go only to the repository's own host unless passCredentials says otherwise, as in Flux.
@@ -142,7 +189,18 @@ async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: S
     }
     const file = path.join(dir, 'chart.tgz');
     await writeFile(file, body);
-    return await storeChart(deps, ref, file, entry.version, chart.spec.chart);
+    if (!chart.spec.valuesFiles?.length) return await storeChart(deps, ref, file, revision, observedOf(chart));
+    const unpacked = path.join(dir, 'unpacked');
+    await extractArchive(file, unpacked);
+    const [chartDirName] = await readdir(unpacked);
+    const packed = await packageChart(
+      deps.helmBinary ?? 'helm',
+      chart,
+      path.join(unpacked, chartDirName ?? ''),
+      path.join(dir, 'packaged'),
+      revision
+    );
+    return await storeChart(deps, ref, packed.file, revision, observedOf(chart, packed.used));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -175,19 +233,22 @@ async function fromGitRepository(
         Reason.InvalidChartReference
       );
     const sha = src.revision.split(':').pop()?.slice(0, 12) ?? '';
-    const revision = chart.spec.reconcileStrategy === 'Revision' ? `${meta.version}+${sha}` : meta.version;
+    const revision = versionWithMetadata(meta.version, [
+      chart.spec.reconcileStrategy === 'Revision' ? sha : undefined,
+      valuesFilesMetadata(chart),
+    ]);
     const current = chart.status.artifact;
-    const observed = { observedChartName: chart.spec.chart };
     if (current?.revision === revision && (await deps.store.has(current.path)))
-      return unchangedArtifact(current, observed);
+      return unchangedArtifact(current, observedOf(chart));
     const out = path.join(src.dir, '.ballast-packaged');
-    await run(deps.helmBinary, ['package', chartDir, '--destination', out], {
-      env: { PATH: process.env.PATH ?? '', HOME: src.dir },
-    }).catch((err: { stderr?: string }) => {
-      throw ApplicationFailure.nonRetryable(`helm package failed: ${(err.stderr ?? '').trim()}`, Reason.BuildFailed);
-    });
-    const [file] = await readdir(out);
-    return await storeChart(deps, ref, path.join(out, file ?? ''), revision, chart.spec.chart);
+    const packed = await packageChart(
+      deps.helmBinary,
+      chart,
+      chartDir,
+      out,
+      revision === meta.version ? undefined : revision
+    );
+    return await storeChart(deps, ref, packed.file, revision, observedOf(chart, packed.used));
   } finally {
     await rm(src.dir, { recursive: true, force: true });
   }

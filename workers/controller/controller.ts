@@ -19,7 +19,8 @@ import { requestReconcileSignal, type ReconcileRequest } from '../../api/message
 import { BallastCluster, BallastKind, BallastName, BallastNamespace } from '../../api/search-attributes.js';
 import { workflowIdFor } from '../../api/workflow-ids.js';
 import { WORKFLOWS, type ServedKind } from './workflows.js';
-import { dependsOn, usesSource, type Watched as WatchedObject } from './dependents.js';
+import { startConfigWatch, type ConfigKind } from './config-watch.js';
+import { dependsOn, usesConfig, usesSource, type Watched as WatchedObject } from './dependents.js';
 import { observe, triggersFor, type Observed } from './triggers.js';
 
 export interface ControllerOptions {
@@ -43,6 +44,7 @@ const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${o
 export class Controller {
   private readonly seen = new Map<string, Observed>();
   private readonly watched: Watched[] = [];
+  private readonly configInformers: Informer<KubernetesObject>[] = [];
   private stopped = false;
 
   constructor(private readonly opts: ControllerOptions) {}
@@ -75,12 +77,30 @@ export class Controller {
       this.watched.push({ kind, informer });
       await informer.start();
     }
+    this.configInformers.push(
+      ...(await startConfigWatch({
+        kubeConfig: this.opts.kubeConfig,
+        namespace: this.opts.namespace,
+        log: this.opts.log,
+        stopped: () => this.stopped,
+        onChange: (kind, obj, token) => void this.configChanged(kind, obj, token),
+      }))
+    );
     this.opts.log.info({ kinds: this.watched.map((w) => w.kind.kind) }, 'controller watching');
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.watched.map((w) => w.informer.stop()));
+    await Promise.all(
+      [...this.watched, ...this.configInformers.map((informer) => ({ informer }))].map((w) => w.informer.stop())
+    );
+  }
+
+  /** A watched ConfigMap or Secret changed: reconcile every object that reads it. */
+  private async configChanged(kind: ConfigKind, obj: KubernetesObject, token: string): Promise<void> {
+    const subject = { kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
+    for (const user of this.all().filter((o) => usesConfig(o, subject)))
+      await this.signal(user.kind as ServedKind, user, { reason: 'config', token });
   }
 
   private async handle(kind: ServedKind, obj: FluxObject, deleted: boolean): Promise<void> {
@@ -115,6 +135,11 @@ export class Controller {
         });
       }
     }
+  }
+
+  /** Every object in the informer caches with its kind; metrics read them at scrape time. */
+  cachedObjects(): { kind: KindDescriptor; object: unknown }[] {
+    return this.watched.flatMap((w) => w.informer.list().map((object) => ({ kind: w.kind, object })));
   }
 
   /** Every watched object, tagged with its kind (informer caches hold objects as listed). */

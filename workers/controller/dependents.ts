@@ -12,6 +12,8 @@ export interface Watched {
     chart?: { spec?: { sourceRef?: { namespace?: string } } };
     chartRef?: { kind?: string; name?: string; namespace?: string };
     dependsOn?: { name: string; namespace?: string; kind?: string }[];
+    valuesFrom?: { kind?: string; name?: string }[];
+    postBuild?: { substituteFrom?: { kind?: string; name?: string }[] };
   };
 }
 
@@ -51,4 +53,19 @@ export function dependsOn(o: Watched, dep: Subject): boolean {
   return (o.spec?.dependsOn ?? []).some(
     (d) => d.name === dep.name && (d.namespace ?? nsOf(o)) === dep.namespace && (d.kind ?? o.kind) === dep.kind
   );
+}
+
+/**
+ * Whether `o` reads the ConfigMap or Secret `cfg`: a HelmRelease's valuesFrom, a Kustomization's
+ * postBuild.substituteFrom. Both only reference their own namespace.
+ */
+export function usesConfig(o: Watched, cfg: Subject): boolean {
+  if (nsOf(o) !== cfg.namespace) return false;
+  const refs =
+    o.kind === 'HelmRelease'
+      ? o.spec?.valuesFrom
+      : o.kind === 'Kustomization'
+        ? o.spec?.postBuild?.substituteFrom
+        : undefined;
+  return (refs ?? []).some((r) => r.kind === cfg.kind && r.name === cfg.name);
 }

@@ -54,12 +54,12 @@ describe('HelmRelease: drift detection', () => {
       { namespace: ns, name: `${name}-config`, body: { data: { greeting: 'edited by hand' } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
     );
-  const install = async (name: string, mode: 'enabled' | 'warn'): Promise<void> => {
+  const install = async (name: string, mode: 'enabled' | 'warn', ignore?: unknown[]): Promise<void> => {
     await cluster.createFlux(HelmReleaseKind, ns, name, {
       interval: '1h',
       chart: { spec: { chart: 'app', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
-      values: { data: { greeting: 'from git' } },
-      driftDetection: { mode },
+      values: { data: { greeting: 'from git', other: 'from git' } },
+      driftDetection: { mode, ...(ignore ? { ignore } : {}) },
     });
     await waitFor(name, (o) => condition(o, 'Ready')?.status === 'True');
   };
@@ -92,5 +92,28 @@ describe('HelmRelease: drift detection', () => {
     const o = await waitFor('warned', (x) => condition(x, 'Drifted')?.status === 'True');
     assert.match(condition(o, 'Drifted')?.message ?? '', /ConfigMap\/.*warned-config/);
     assert.equal(await greeting('warned'), 'edited by hand');
+  });
+  it('leaves fields named by ignore rules alone and corrects the rest', async () => {
+    await install('ignoring', 'enabled', [
+      { paths: ['/data/greeting'], target: { kind: 'ConfigMap', name: '.*-config' } },
+    ]);
+    await editByHand('ignoring');
+    await reconcile('ignoring');
+    const quiet = await waitFor('ignoring', (x) => x.status?.lastHandledReconcileAt === `t${token}`);
+    assert.notEqual(condition(quiet, 'Drifted')?.status, 'True', 'an ignored field is not drift');
+    assert.equal(await greeting('ignoring'), 'edited by hand');
+
+    await cluster.core.patchNamespacedConfigMap(
+      { namespace: ns, name: 'ignoring-config', body: { data: { other: 'edited too' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+    );
+    await reconcile('ignoring');
+    await waitFor(
+      'ignoring',
+      (x) => condition(x, 'Drifted')?.reason === 'DriftCorrected' && x.status?.lastHandledReconcileAt === `t${token}`
+    );
+    const cm = (await cluster.get('v1', 'ConfigMap', ns, 'ignoring-config')) as { data?: Record<string, string> };
+    assert.equal(cm.data?.other, 'from git', 'a field not ignored is corrected');
+    assert.equal(cm.data?.greeting, 'edited by hand', 'the ignored field keeps its hand edit');
   });
 });

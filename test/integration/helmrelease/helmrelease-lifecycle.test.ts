@@ -99,10 +99,23 @@ describe('HelmRelease: install, upgrade on values, Secret and chart changes, uni
     assert.equal(await greeting(), 'rotated');
   });
 
+  it('upgrades at once, without a requestedAt, when a Secret labelled reconcile.fluxcd.io/watch changes', async () => {
+    await cluster.core.replaceNamespacedSecret({
+      namespace: ns,
+      name: 'vals',
+      body: {
+        metadata: { name: 'vals', labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } },
+        stringData: { 'values.yaml': 'data:\n  greeting: watched\n' },
+      },
+    });
+    await waitHr(readyAt(5));
+    assert.equal(await greeting(), 'watched');
+  });
+
   it('upgrades when a new chart version is published', async () => {
     await repo.publish(await writeTestChart(path.join(chartsDir, 'demo-1.1.0'), { name: 'demo', version: '1.1.0' }));
     await requestReconcile(HelmRepositoryKind, 'charts');
-    const ready = await waitHr((o) => readyAt(5)(o) && o.status?.lastAttemptedRevision === '1.1.0');
+    const ready = await waitHr((o) => readyAt(6)(o) && o.status?.lastAttemptedRevision === '1.1.0');
     assert.equal((ready.status as { history?: { chartVersion: string }[] }).history?.[0]?.chartVersion, '1.1.0');
   });
 
@@ -118,7 +131,7 @@ describe('HelmRelease: install, upgrade on values, Secret and chart changes, uni
     await new Promise((r) => setTimeout(r, 4000));
     assert.equal(await greeting(), 'rotated');
     await cluster.patchFlux(HelmReleaseKind, ns, 'demo', { spec: { suspend: false } });
-    await waitHr(readyAt(6));
+    await waitHr(readyAt(7));
     assert.equal(await greeting(), 'while-suspended');
   });
 

@@ -147,4 +147,26 @@ describe('HelmRelease: failures and remediation', () => {
     const cm = (await cluster.get('v1', 'ConfigMap', ns, 'tpl-config')) as { data?: Record<string, string> };
     assert.equal(cm.data?.greeting, 'ok', 'the 1.0.0 release still runs');
   });
+  it('reports an unreachable chart repository on the object; the running release is untouched', async () => {
+    await cluster.createFlux(HelmReleaseKind, ns, 'moved', {
+      interval: '1h',
+      chart: { spec: { chart: 'app', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+      values: { data: { greeting: 'still-here' } },
+    });
+    await waitFor('moved', (o) => condition(o, 'Ready')?.status === 'True');
+    // A closed loopback port: the connection is refused at once.
+    await cluster.createFlux(HelmRepositoryKind, ns, 'gone', { url: 'http://127.0.0.1:9/charts', interval: '1h' });
+    await cluster.patchFlux(HelmReleaseKind, ns, 'moved', {
+      spec: { chart: { spec: { sourceRef: { kind: 'HelmRepository', name: 'gone' } } } },
+    });
+    const failed = await waitFor(
+      'moved',
+      (o) => condition(o, 'Ready')?.status === 'False' && /127\.0\.0\.1:9/.test(condition(o, 'Ready')?.message ?? ''),
+      90_000
+    );
+    assert.match(condition(failed, 'Ready')?.message ?? '', /refused|unreachable|connect/i);
+    const cm = (await cluster.get('v1', 'ConfigMap', ns, 'moved-config')) as { data?: Record<string, string> };
+    assert.equal(cm.data?.greeting, 'still-here', 'the release keeps running');
+    assert.equal(history(failed).length, 1, 'no new release revision');
+  });
 });

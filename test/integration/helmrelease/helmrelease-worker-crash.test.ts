@@ -1,0 +1,139 @@
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { HelmReleaseKind } from '../../../api/helmrelease.js';
+import { HelmRepositoryKind } from '../../../api/helmrepository.js';
+import {
+  CONFIG_MAP_TEMPLATE,
+  startChartRepo,
+  writeTestChart,
+  type ChartRepo,
+} from '../../../tools/localenv/chart-repo.js';
+import { startBallast, type BallastHarness } from '../../support/ballast.js';
+import { condition, eventually, TestCluster, type FluxObject } from '../../support/cluster.js';
+import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
+import { uniqueName } from '../../support/names.js';
+import { startWorkerProcess, type WorkerProcess } from '../../support/worker-process.js';
+
+/** A Deployment whose Pods get a node only once the test labels it, so `helm upgrade --wait` waits. */
+const gatedDeployment = (label: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      nodeSelector: { "${label}": "true" }
+      containers:
+        - name: app
+          image: example.invalid/app:2
+`;
+
+describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', () => {
+  let env: TestEnv;
+  let repo: ChartRepo;
+  let ballast: BallastHarness;
+  let cluster: TestCluster;
+  const workers: WorkerProcess[] = [];
+  const ns = uniqueName('hr-crash');
+  const label = `ballast.dev/${ns}`;
+
+  before(async () => {
+    env = await useLocalEnv();
+    const chartsDir = await mkdtemp(path.join(tmpdir(), 'ballast-charts-'));
+    repo = await startChartRepo({
+      charts: { app: await writeTestChart(path.join(chartsDir, 'app-1.0.0'), { name: 'app', version: '1.0.0' }) },
+    });
+    await repo.publish(
+      await writeTestChart(path.join(chartsDir, 'app-2.0.0'), {
+        name: 'app',
+        version: '2.0.0',
+        templates: { 'configmap.yaml': CONFIG_MAP_TEMPLATE, 'web.yaml': gatedDeployment(label) },
+      })
+    );
+    ballast = await startBallast(env, ns, { worker: false });
+    cluster = new TestCluster(ballast.kc);
+    await cluster.createNamespace(ns);
+    await cluster.createFlux(HelmRepositoryKind, ns, 'charts', { url: repo.url, interval: '1h' });
+  });
+  after(async () => {
+    for (const w of workers) await w.kill();
+    await ballast?.stop();
+    await repo?.close();
+    await env?.release();
+  });
+
+  const get = (): Promise<FluxObject | undefined> => cluster.getFlux(HelmReleaseKind, ns, 'app');
+  const waitFor = (what: string, pred: (o: FluxObject) => boolean, timeoutMs = 120_000): Promise<FluxObject> =>
+    eventually(
+      async () => {
+        const o = await get();
+        return o && pred(o) ? o : undefined;
+      },
+      async () => `${what}: ${JSON.stringify((await get())?.status ?? 'absent')}`,
+      timeoutMs
+    );
+  /** Helm's storage: one Secret per release revision, labelled with its status. */
+  const releaseStatuses = async (): Promise<Map<number, string>> => {
+    const list = await cluster.core.listNamespacedSecret({ namespace: ns, labelSelector: 'owner=helm,name=app' });
+    return new Map(list.items.map((s) => [Number(s.metadata?.labels?.version), s.metadata?.labels?.status ?? '']));
+  };
+  const logFile = (n: number): string => path.join(ballast.artifactDir, `worker-${n}.log`);
+
+  it('the release is not left pending, and a new worker converges it', async () => {
+    workers.push(startWorkerProcess(env, ballast, logFile(1)));
+    await cluster.createFlux(HelmReleaseKind, ns, 'app', {
+      interval: '1h',
+      timeout: '5m',
+      chart: { spec: { chart: 'app', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+      values: { data: { greeting: 'v1' } },
+    });
+    await waitFor('installed', (o) => condition(o, 'Ready')?.status === 'True');
+
+    await cluster.patchFlux(HelmReleaseKind, ns, 'app', { spec: { chart: { spec: { version: '2.0.0' } } } });
+    // helm upgrade has applied 2.0.0 and now waits for the Deployment, holding the release lock.
+    await eventually(
+      async () => ((await releaseStatuses()).get(2) === 'pending-upgrade' ? true : undefined),
+      async () => `revision 2 not pending-upgrade: ${JSON.stringify([...(await releaseStatuses())])}`,
+      90_000
+    );
+    await workers[0]?.kill('SIGKILL');
+
+    // The orphaned helm got SIGTERM from the kernel and gave the lock up, instead of holding it for 5 minutes.
+    await eventually(
+      async () => ((await releaseStatuses()).get(2) === 'failed' ? true : undefined),
+      async () => `revision 2 still locked after the worker died: ${JSON.stringify([...(await releaseStatuses())])}`,
+      20_000
+    );
+
+    const core = ballast.kc.makeApiClient(CoreV1Api);
+    await core.patchNode(
+      { name: env.nodeName, body: { metadata: { labels: { [label]: 'true' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+    );
+    workers.push(startWorkerProcess(env, ballast, logFile(2)));
+    // The upgrade activity times out on its heartbeat (30 s) and runs again on the new worker.
+    const ready = await waitFor(
+      'upgraded by the new worker',
+      (o) => condition(o, 'Ready')?.status === 'True' && o.status?.lastAttemptedRevision === '2.0.0',
+      180_000
+    );
+    const history = (ready.status as { history?: { chartVersion: string; status: string }[] }).history ?? [];
+    assert.equal(history[0]?.chartVersion, '2.0.0');
+    assert.equal(history[0]?.status, 'deployed');
+    const statuses = [...(await releaseStatuses()).values()];
+    assert.ok(
+      statuses.every((s) => !s.startsWith('pending-')),
+      `no revision left pending: ${statuses.join(', ')}`
+    );
+    assert.equal(statuses.filter((s) => s === 'deployed').length, 1, 'exactly one deployed revision');
+  });
+});
