@@ -27,7 +27,22 @@ if [ ! -f "$STAMP" ] || ! cmp -s package-lock.json "$STAMP"; then
   cp package-lock.json "$STAMP"
 fi
 
+# The Temporal UI browser test drives Debian's Chromium, never a downloaded browser.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing Debian's chromium for the browser test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "bootstrap: /usr/bin/chromium is missing and this user cannot install it; run: sudo apt-get install chromium" >&2
+  fi
+}
+
 task="$1"; shift
+case "$task" in
+  test) ensure_chromium ;;
+esac
 # Only the tasks that run the local environment need the infrastructure binaries.
 case "$task" in
   tools|test|dev|bench) node --import tsx tools/toolchain/main.ts ;;

@@ -49,6 +49,7 @@ try {
         ...process.env,
         BALLAST_TEST_KUBECONFIG: env.kubeconfigPath,
         BALLAST_TEST_TEMPORAL_ADDRESS: env.temporal.address,
+        BALLAST_TEST_TEMPORAL_UI: env.temporal.uiUrl,
       }
     );
   } finally {

@@ -74,16 +74,19 @@ async function pass(ref: SourceRef, prior: SourceState, ctx: PassContext): Promi
   try {
     step('fetch');
     const fetched = await fetcher.fetchSource({ ref, generation: plan.generation });
-    const { revision } = fetched.artifact;
-    const message = `stored artifact for revision '${revision}'`;
+    const revision = fetched.artifact?.revision;
+    const message = revision ? `stored artifact for revision '${revision}'` : 'static source: nothing to fetch';
     await io.writeStatus({
       ...common,
       ready: { status: 'True', reason: Reason.Succeeded, message },
       reconciling: 'remove',
       stalled: 'remove',
-      conditions: { ArtifactInStorage: { status: 'True', reason: Reason.Succeeded, message }, FetchFailed: 'remove' },
+      conditions: {
+        ArtifactInStorage: revision ? { status: 'True', reason: Reason.Succeeded, message } : 'remove',
+        FetchFailed: 'remove',
+      },
       observedGeneration: plan.generation,
-      fields: { ...fetched.observed, artifact: fetched.artifact },
+      fields: { ...fetched.observed, ...(fetched.artifact ? { artifact: fetched.artifact } : {}) },
     });
     const reason = fetched.changed ? Reason.NewArtifact : Reason.ArtifactUpToDate;
     return { state, result: result(true, reason, message, revision), nextInMs: plan.intervalMs };

@@ -86,6 +86,8 @@ export interface Helm {
   test(o: HelmTestOptions): Promise<{ tests: HelmTestRun[] }>;
   /** `helm template`: the rendered multi-document manifest, without contacting the cluster. */
   template(o: HelmTemplateOptions): Promise<string>;
+  /** `helm show crds`: the chart's crds/ files as one multi-document YAML ('' when it has none). */
+  showCrds(o: { chart: string; signal?: AbortSignal }): Promise<string>;
   /** `helm history`: revisions oldest first; empty when the release does not exist. */
   history(o: HelmHistoryOptions): Promise<HelmHistoryEntry[]>;
   /** `helm get all` (Helm 4's `status -o json` lacks the chart): the latest or given revision; undefined when absent. */
@@ -234,6 +236,17 @@ export function createHelm(ctx: HelmContext): Helm {
         deadlineMs: o.timeoutMs ?? READ_DEADLINE_MS,
         signal: o.signal,
         postRender: o.postRender,
+      });
+      return out.stdout;
+    },
+
+    async showCrds(o) {
+      const out = await exec('template', `chart ${path.basename(o.chart)}`, {
+        command: ['show', 'crds'],
+        flags: [],
+        positionals: [path.resolve(o.chart)],
+        deadlineMs: READ_DEADLINE_MS,
+        signal: o.signal,
       });
       return out.stdout;
     },

@@ -13,6 +13,7 @@ import { HelmError, type Helm, type HelmRelease as StoredHelmRelease } from '../
 import { clientsFor } from '../kube/impersonation.js';
 import type { ArtifactStore } from '../source/artifact-store.js';
 import { sha256File } from '../source/digest.js';
+import { applyCrds, crdObjects, type CrdPolicy } from './crds.js';
 import { correctDrift, detectDrift, manifestObjects } from './drift.js';
 import {
   configDigestOf,
@@ -24,6 +25,14 @@ import {
   type HelmReleaseDeps,
 } from './release-spec.js';
 import type { ActionResult, HelmReleaseRef, ObservedRelease, ReleaseSnapshot, ReleaseStepInput } from './types.js';
+
+/** Flux's defaults: install creates missing CRDs, upgrade leaves them alone; `skipCRDs` is the old spelling of Skip. */
+function crdPolicyOf(hr: HelmRelease, action: 'install' | 'upgrade'): CrdPolicy {
+  const o = action === 'install' ? hr.spec.install : hr.spec.upgrade;
+  if (o?.crds) return o.crds;
+  if (o && 'skipCRDs' in o && o.skipCRDs) return 'Skip';
+  return action === 'install' ? 'Create' : 'Skip';
+}
 
 export interface HelmActionDeps extends HelmReleaseDeps {
   store: ArtifactStore;
@@ -164,6 +173,10 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
         description: describeConfig(digest),
         postRender: postRenderPlanOf(deps, hr),
       };
+      // Helm only creates crds/ on install; Flux's Create/CreateReplace policies are applied here.
+      const policy = crdPolicyOf(hr, action);
+      if (policy === 'CreateReplace' || (action === 'upgrade' && policy === 'Create'))
+        await applyCrds(tenantOf(hr), crdObjects(await helm.showCrds({ chart })), policy, deps.fieldManager);
       try {
         return await guarded(helm, hr, action, digest, (signal) => {
           if (action === 'install') {
@@ -179,7 +192,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
               disableSchemaValidation: o.disableSchemaValidation,
               createNamespace: o.createNamespace,
               replace: o.replace,
-              crds: o.crds === 'Skip' ? 'Skip' : 'Create',
+              crds: policy === 'Create' ? 'Create' : 'Skip',
               takeOwnership: !o.disableTakeOwnership,
             });
           }

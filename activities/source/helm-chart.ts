@@ -1,76 +1,21 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import semver from 'semver';
 import { parse } from 'yaml';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
-import { applyValuesFiles, versionWithMetadata } from './chart-values-files.js';
+import { versionWithMetadata } from './chart-values-files.js';
+import { observedOf, packageChart, storeChart, valuesFilesMetadata, type HelmChartLike } from './chart-package.js';
+import { fromOciRegistry } from './helm-chart-oci.js';
 import { readSource, type SourceDeps } from './read.js';
 import { extractArchive } from './safe-extract.js';
 import { INDEX_FILE, type HelmRepositoryLike } from './helm-repository.js';
 import { download, readBasicAuth } from './http-download.js';
 import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
 
-const run = promisify(execFile);
 const MAX_CHART_BYTES = 64 * 1024 * 1024;
-
-/** The parts of a HelmChart the fetcher reads. */
-export interface HelmChartLike {
-  metadata?: { generation?: number };
-  spec: {
-    chart: string;
-    version?: string;
-    sourceRef: { kind: string; name: string };
-    reconcileStrategy?: string;
-    valuesFiles?: string[];
-    ignoreMissingValuesFiles?: boolean;
-  };
-  status: {
-    artifact?: { revision: string; digest?: string; path: string; url?: string; lastUpdateTime?: string };
-    observedChartName?: string;
-    observedValuesFiles?: string[];
-  };
-}
-
-/** The HelmChart generation as version metadata when valuesFiles change the packaged values. */
-const valuesFilesMetadata = (chart: HelmChartLike): string | undefined =>
-  chart.spec.valuesFiles?.length ? String(chart.metadata?.generation ?? 0) : undefined;
-
-/** Status fields a fetch observes; observedValuesFiles only when the spec lists some. */
-function observedOf(chart: HelmChartLike, used?: string[]): Record<string, unknown> {
-  return {
-    observedChartName: chart.spec.chart,
-    ...(chart.spec.valuesFiles?.length ? { observedValuesFiles: used ?? chart.status.observedValuesFiles ?? [] } : {}),
-  };
-}
-
-/**
- * Merges the valuesFiles into `chartDir` and packages it into `outDir` as `version`; returns the
- * package file and the values files used.
- */
-async function packageChart(
-  helmBinary: string,
-  chart: HelmChartLike,
-  chartDir: string,
-  outDir: string,
-  version?: string
-): Promise<{ file: string; used?: string[] }> {
-  const used = chart.spec.valuesFiles?.length
-    ? await applyValuesFiles(chartDir, chart.spec.valuesFiles, chart.spec.ignoreMissingValuesFiles ?? false)
-    : undefined;
-  const args = ['package', chartDir, '--destination', outDir, ...(version ? ['--version', version] : [])];
-  await run(helmBinary, args, { env: { PATH: process.env.PATH ?? '', HOME: outDir } }).catch(
-    (err: { stderr?: string }) => {
-      throw ApplicationFailure.nonRetryable(`helm package failed: ${(err.stderr ?? '').trim()}`, Reason.BuildFailed);
-    }
-  );
-  const [file] = await readdir(outDir);
-  return { file: path.join(outDir, file ?? ''), ...(used ? { used } : {}) };
-}
 
 interface IndexEntry {
   version: string;
@@ -103,30 +48,6 @@ async function extractSourceArtifact(deps: SourceDeps, ref: SourceRef): Promise<
   return { dir, revision: artifact.revision };
 }
 
-async function storeChart(
-  deps: SourceDeps,
-  ref: SourceRef,
-  file: string,
-  revision: string,
-  observed: Record<string, unknown>
-): Promise<FetchResult> {
-  const key = { kind: 'helmchart', namespace: ref.namespace, name: ref.name };
-  const stored = await deps.store.put(key, file);
-  await deps.store.gc(key, 3);
-  return {
-    changed: true,
-    artifact: {
-      revision,
-      digest: stored.digest,
-      path: stored.path,
-      size: stored.size,
-      url: stored.url,
-      lastUpdateTime: new Date().toISOString(),
-    },
-    observed: { ...observed, url: stored.url },
-  };
-}
-
 /** Resolves the chart version from the HelmRepository's stored index and downloads that chart. */
 async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: SourceRef): Promise<FetchResult> {
   const repoRef: SourceRef = { kind: 'HelmRepository', namespace: ref.namespace, name: chart.spec.sourceRef.name };
@@ -137,6 +58,7 @@ async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: S
       `HelmRepository '${repoRef.namespace}/${repoRef.name}' not found`,
       Reason.SourceNotReady
     );
+  if (repo.spec.type === 'oci') return fromOciRegistry(deps, chart, ref, repo);
   const { dir } = await extractSourceArtifact(deps, repoRef);
   try {
     const index = parse(await readFile(path.join(dir, INDEX_FILE), 'utf8')) as {

@@ -35,11 +35,11 @@ export async function fetchHelmRepository(
   repo: HelmRepositoryLike,
   ref: SourceRef
 ): Promise<FetchResult> {
+  // As in Flux, an OCI HelmRepository is static: there is no index; each HelmChart pulls its chart.
   if (repo.spec.type === 'oci') {
-    throw ApplicationFailure.nonRetryable(
-      'HelmRepository type oci is not supported yet; use type default',
-      Reason.Failed
-    );
+    if (!repo.spec.url.startsWith('oci://'))
+      throw ApplicationFailure.nonRetryable(`type oci needs an oci:// URL, not '${repo.spec.url}'`, Reason.Failed);
+    return { changed: false, observed: { url: repo.spec.url } };
   }
   const auth = await readBasicAuth(deps.kube, ref.namespace, repo.spec.secretRef?.name);
   const { body, sha256 } = await download(indexUrl(repo.spec.url), {

@@ -31,7 +31,8 @@ export interface FetchInput {
 export interface FetchResult {
   /** False when upstream still matches the stored artifact: nothing was downloaded or stored. */
   changed: boolean;
-  artifact: ArtifactRef & { size?: number; url: string; lastUpdateTime: string };
+  /** Absent for a static source that stores nothing (an OCI HelmRepository: its HelmCharts pull). */
+  artifact?: ArtifactRef & { size?: number; url: string; lastUpdateTime: string };
   /** Extra status fields the kind records (observedIgnore, observedChartName, url…). */
   observed?: Record<string, unknown>;
 }

@@ -5,6 +5,8 @@ export interface TestEnv {
   kubeconfigPath: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Base URL of the Temporal Web UI. */
+  temporalUiUrl: string;
   /** Name of the kwok node Pods run on. */
   nodeName: string;
   /** Stops the environment if this test started it; a no-op for the shared one. */
@@ -16,11 +18,16 @@ export interface TestEnv {
  * file runs on its own, a fresh one. Never skips: if the environment cannot start, this throws.
  */
 export async function useLocalEnv(): Promise<TestEnv> {
-  const { BALLAST_TEST_KUBECONFIG: kubeconfigPath, BALLAST_TEST_TEMPORAL_ADDRESS: temporalAddress } = process.env;
-  if (kubeconfigPath && temporalAddress) {
+  const {
+    BALLAST_TEST_KUBECONFIG: kubeconfigPath,
+    BALLAST_TEST_TEMPORAL_ADDRESS: temporalAddress,
+    BALLAST_TEST_TEMPORAL_UI: temporalUiUrl,
+  } = process.env;
+  if (kubeconfigPath && temporalAddress && temporalUiUrl) {
     return {
       kubeconfigPath,
       temporalAddress,
+      temporalUiUrl,
       temporalNamespace: 'default',
       nodeName: process.env.BALLAST_TEST_NODE ?? 'kwok-node-0',
       release: async () => {},
@@ -31,6 +38,7 @@ export async function useLocalEnv(): Promise<TestEnv> {
     kubeconfigPath: env.kubeconfigPath,
     temporalAddress: env.temporal.address,
     temporalNamespace: env.temporal.namespace,
+    temporalUiUrl: env.temporal.uiUrl,
     nodeName: env.kube.nodeName,
     release: () => env.stop(),
   };

@@ -5,6 +5,7 @@ import {
   KUSTOMIZE_VERSION,
   KWOK_VERSION,
   TEMPORAL_CLI_VERSION,
+  CRANE_VERSION,
 } from './versions.js';
 
 /** How one binary is produced: `go install pkg@version`, or `go build` inside the helper module `tools/gomod`. */
@@ -13,7 +14,15 @@ export type ToolRecipe =
   | { kind: 'gomod-build'; pkg: string; version: string; ldflags?: string[] };
 
 export type ToolName =
-  'temporal' | 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | 'helm' | 'kustomize';
+  | 'temporal'
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kwok'
+  | 'helm'
+  | 'kustomize'
+  | 'crane';
 
 const k8sVersionFlags = (() => {
   const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
@@ -33,6 +42,7 @@ export const TOOLS: Record<ToolName, ToolRecipe> = {
     ldflags: [`-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`],
   },
   temporal: { kind: 'go-install', pkg: 'github.com/temporalio/cli/cmd/temporal', version: TEMPORAL_CLI_VERSION },
+  crane: { kind: 'go-install', pkg: 'github.com/google/go-containerregistry/cmd/crane', version: CRANE_VERSION },
   etcd: { kind: 'gomod-build', pkg: './cmd/etcd', version: ETCD_VERSION },
   'kube-apiserver': {
     kind: 'gomod-build',

@@ -11,3 +11,5 @@ export const KWOK_VERSION = 'v0.8.0';
 export const HELM_VERSION = 'v4.3.1';
 /** v5.8.3 requires go 1.27; v5.8.2 is the newest that builds with the machine's Go 1.26. */
 export const KUSTOMIZE_VERSION = 'v5.8.2';
+/** crane's `registry serve` is the OCI registry on loopback that tests push Helm charts to. */
+export const CRANE_VERSION = 'v0.22.1';
