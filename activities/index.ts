@@ -2,6 +2,7 @@
  * Every activity of a Ballast worker, built from the clients they need. Workflows import only the
  * `Activities` *type* from here (enforced by lint), never the implementations.
  */
+import type { EventSink } from '../api/events.js';
 import { createHelmActionActivities, type HelmActionActivities } from './helmrelease/actions.js';
 import { createHelmReleaseFinalizeActivities, type HelmReleaseFinalizeActivities } from './helmrelease/finalize.js';
 import { createHelmReleaseLoadActivities, type HelmReleaseLoadActivities } from './helmrelease/load.js';
@@ -13,8 +14,10 @@ import { createFinalizeActivities, type FinalizeActivities } from './kustomizati
 import { createHealthActivities, type HealthActivities } from './kustomization/health.js';
 import { createLoadActivities, type LoadActivities } from './kustomization/load.js';
 import { BuildCache } from './kustomization/materialize.js';
+import { createNotifyActivities, type NotifyActivities } from './notify/deliver.js';
 import { createPruneActivities, type PruneActivities } from './kustomization/prune.js';
 import { createStatusActivities, type StatusActivities } from './kustomization/status.js';
+import { createPreviewActivities, type PreviewActivities } from './preview/preview.js';
 import type { ArtifactStore } from './source/artifact-store.js';
 import { createSourceActivities, type SourceActivities } from './source/activities.js';
 
@@ -31,6 +34,8 @@ export interface ActivityDeps {
   allowLocalGit?: boolean;
   /** Poll period of health checks. */
   healthPollMs?: number;
+  /** Where status changes are reported as Flux events (compose several with `fanOut`); none when unset. */
+  events?: EventSink;
 }
 
 /** Every activity a workflow may call, by name. */
@@ -45,7 +50,9 @@ export type Activities = ConfigMapActivities &
   SourceActivities &
   HelmReleaseLoadActivities &
   HelmActionActivities &
-  HelmReleaseFinalizeActivities;
+  HelmReleaseFinalizeActivities &
+  NotifyActivities &
+  PreviewActivities;
 
 /** Builds all activities of one worker. */
 export function createActivities(deps: ActivityDeps): Activities {
@@ -70,6 +77,8 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createHelmReleaseLoadActivities(helmDeps),
     ...createHelmActionActivities({ ...helmDeps, store: deps.store }),
     ...createHelmReleaseFinalizeActivities(helmDeps),
+    ...createNotifyActivities(deps),
+    ...createPreviewActivities({ ...materialize, fieldManager: deps.fieldManager, allowLocalGit: deps.allowLocalGit }),
   };
 }
 
@@ -83,3 +92,4 @@ export type {
 } from './kustomization/types.js';
 export type { SourceKind, SourceRef } from './source/types.js';
 export type { ActionResult, HelmReleasePlan, HelmReleaseRef, ReleaseSnapshot } from './helmrelease/types.js';
+export type { PreviewKustomizationInput, PreviewKustomizationResult } from './preview/types.js';

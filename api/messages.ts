@@ -39,6 +39,10 @@ export interface ReconcileResult {
   /** Steps run, in order, for progress display and history. */
   steps: string[];
   durationMs: number;
+  /** Objects created, configured or deleted by the pass, when the kind counts them (Kustomization). */
+  objectsChanged?: number;
+  /** When the pass finished (ISO 8601); stamped by the loop for the history ring. */
+  finishedAt?: string;
 }
 
 /** Triggers a reconcile and returns *its* result, not that of some later one. */
@@ -50,6 +54,11 @@ export interface ReconcileProgress {
   step: string;
   reconciles: number;
   last?: ReconcileResult;
+  /** The newest reconciles, newest first, at most {@link RECENT_RESULTS}; carried across continue-as-new. */
+  recent?: ReconcileResult[];
 }
+
+/** How many past results the progress query keeps: enough for `ballast history`, small enough for the input. */
+export const RECENT_RESULTS = 20;
 
 export const progressQuery = defineQuery<ReconcileProgress>('progress');

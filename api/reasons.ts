@@ -137,6 +137,18 @@ export const Reason = {
   IndexationSucceeded: 'IndexationSucceeded',
   /** Signature verification of an artifact failed. */
   ArtifactVerificationFailed: 'ArtifactVerificationFailed',
+
+  // Notifications (notification-controller): failures of an Alert's delivery to its Provider.
+  /** An Alert or Provider is misconfigured (bad address, missing key, unsupported type). */
+  InvalidConfig: 'InvalidConfig',
+  /** A Provider refused an event or could not be reached. */
+  NotificationDispatchFailed: 'NotificationDispatchFailed',
+
+  // Receivers (notification-controller).
+  /** The Receiver's spec cannot be served (invalid, or a feature Ballast lacks); Stalled. */
+  ValidationFailed: 'ValidationFailed',
+  /** The Receiver's Secret or its `token` key is missing; retried. */
+  TokenNotFound: 'TokenNotFound',
 } as const;
 
 /** A reason registered in {@link Reason}. */

@@ -1,7 +1,8 @@
 /**
  * The sample `npm run dev` reconciles: a local Git repository holding an example app (a
  * Deployment with 2 replicas, a Service, a ConfigMap), served over smart HTTP on loopback, with a
- * GitRepository and a Kustomization pointing at it.
+ * GitRepository and a Kustomization pointing at it. A generic Provider and an Alert send every
+ * event of the sample to a local webhook, which prints them.
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import path from 'node:path';
@@ -9,11 +10,15 @@ import { GitRepositoryKind } from '../api/gitrepository.js';
 import { KustomizationKind } from '../api/kustomization.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { AlertKind } from '../api/alert.js';
+import type { FluxEvent } from '../api/events.js';
 import { HelmReleaseKind } from '../api/helmrelease.js';
 import { HelmRepositoryKind } from '../api/helmrepository.js';
 import type { KindDescriptor } from '../api/meta.js';
+import { ProviderKind } from '../api/provider.js';
 import { startChartRepo, writeTestChart, type ChartRepo } from './localenv/chart-repo.js';
 import { createGitFixture, startGitHttpServer, type GitFixture, type GitHttpServer } from './localenv/git-server.js';
+import { startHttpSink, type HttpSink, type ReceivedRequest } from './localenv/http-sink.js';
 
 export const SAMPLE_NAMESPACE = 'sample';
 
@@ -57,7 +62,20 @@ export interface Sample {
   repo: GitFixture;
   server: GitHttpServer;
   charts: ChartRepo;
+  /** The webhook the sample's Provider posts to. */
+  notifications: HttpSink;
   close(): Promise<void>;
+}
+
+/** One line per notification the local webhook receives: severity, object, reason, message. */
+export function formatNotification(req: ReceivedRequest): string {
+  try {
+    const e = JSON.parse(req.body) as FluxEvent;
+    const o = e.involvedObject;
+    return `notification: ${e.severity.padEnd(5)} ${o.kind}/${o.namespace}/${o.name} ${e.reason}: ${e.message.split('\n')[0]}`;
+  } catch {
+    return `notification: ${req.method} ${req.path} (not a Flux event)`;
+  }
 }
 
 /** Creates the repository, serves it, and creates the namespace, GitRepository and Kustomization. */
@@ -79,6 +97,16 @@ export async function createSample(kc: KubeConfig): Promise<Sample> {
       namespace,
       body: { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace }, spec },
     });
+  // Notifications first, so the first reconciles' events are sent too.
+  const notifications = await startHttpSink({ onRequest: (req) => console.log(formatNotification(req)) });
+  await create(ProviderKind, 'dev-webhook', { type: 'generic', address: `${notifications.url}/events` });
+  await create(AlertKind, 'sample', {
+    providerRef: { name: 'dev-webhook' },
+    eventSources: ['GitRepository', 'Kustomization', 'HelmRepository', 'HelmChart', 'HelmRelease'].map((kind) => ({
+      kind,
+      name: '*',
+    })),
+  });
   await create(GitRepositoryKind, 'sample', {
     url: `${server.url}/sample.git`,
     interval: '15s',
@@ -111,7 +139,9 @@ export async function createSample(kc: KubeConfig): Promise<Sample> {
     repo,
     server,
     charts,
+    notifications,
     close: async () => {
+      await notifications.close();
       await server.close();
       await charts.close();
       await repo.cleanup();
@@ -122,7 +152,10 @@ export async function createSample(kc: KubeConfig): Promise<Sample> {
 /** How a person edits the sample, printed by `npm run dev`. */
 export function sampleHelp(sample: Sample): string {
   const file = path.join(sample.repo.work, 'apps/sample/deployment.yaml');
-  return `Change the sample and watch Ballast apply it (the GitRepository polls every 15 s):
+  return `Notifications: Alert ${SAMPLE_NAMESPACE}/sample sends every event of the sample to ${sample.notifications.url}/events
+(Provider dev-webhook, type generic); each one is printed above as "notification: …".
+
+Change the sample and watch Ballast apply it (the GitRepository polls every 15 s):
   cd ${sample.repo.work}
   sed -i 's/replicas: 2/replicas: 3/' ${file}
   git commit -am 'Scale to 3' && git push`;

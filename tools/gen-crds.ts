@@ -8,21 +8,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { toCustomResourceDefinition } from '../api/crd.js';
-import { GitRepositoryKind } from '../api/gitrepository.js';
-import { HelmChartKind } from '../api/helmchart.js';
-import { HelmReleaseKind } from '../api/helmrelease.js';
-import { HelmRepositoryKind } from '../api/helmrepository.js';
-import { KustomizationKind } from '../api/kustomization.js';
+import { KINDS } from '../api/kinds.js';
 import type { KindDescriptor } from '../api/meta.js';
 
-/** Every kind Ballast serves; add a kind here and rerun `npm run gen:crds`. */
-export const SERVED_KINDS: readonly KindDescriptor[] = [
-  GitRepositoryKind,
-  HelmRepositoryKind,
-  HelmChartKind,
-  KustomizationKind,
-  HelmReleaseKind,
-];
+/** Every kind Ballast serves (api/kinds.ts); add a kind there and rerun `npm run gen:crds`. */
+export const SERVED_KINDS: readonly KindDescriptor[] = Object.values(KINDS);
 
 /** The repository root, from which the file names of {@link renderCrdFiles} are relative. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

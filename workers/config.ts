@@ -1,16 +1,45 @@
+import { accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DurationSchema } from '../api/meta.js';
 import { DEFAULT_TASK_QUEUE } from '../api/task-queues.js';
+import { readConfigFile } from './config-file.js';
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`) from the environment, or a YAML boolean from the file. */
+const Flag = z.union([z.boolean(), z.stringbool()], { error: 'true or false' });
+/** A positive whole number, from a string (environment) or a number (file). */
+const PositiveInt = z.coerce
+  .number<unknown>({ error: 'a positive whole number' })
+  .int({ error: 'a positive whole number' })
+  .positive({ error: 'a positive whole number' });
 
 /**
- * Process configuration from environment variables. Every problem is reported at once, so a
- * misconfigured deployment fails with one message instead of one restart per missing variable.
+ * Process configuration: defaults, then the optional YAML file named by BALLAST_CONFIG_FILE (keys
+ * as below), then environment variables. Every problem is reported at once, so a misconfigured
+ * deployment fails with one message instead of one restart per missing variable.
  */
-const ConfigSchema = z.object({
+const ConfigSchema = z.strictObject({
   temporalAddress: z.string().min(1).default('127.0.0.1:7233'),
   temporalNamespace: z.string().min(1).default('default'),
+  /** Connect with TLS. Unset: on when any TLS setting or an API key is given (Temporal Cloud), else off. */
+  temporalTls: Flag.optional(),
+  /** PEM file of the CA that signed the server's certificate; unset: the system's roots. */
+  temporalTlsServerCaCertPath: z.string().min(1).optional(),
+  /** PEM client certificate and key for mTLS; both or neither. */
+  temporalTlsClientCertPath: z.string().min(1).optional(),
+  temporalTlsClientKeyPath: z.string().min(1).optional(),
+  /** Name to verify the server's certificate against (and SNI), when it differs from the address's host. */
+  temporalTlsServerName: z.string().min(1).optional(),
+  /** Temporal Cloud API key, sent as a bearer token. A secret: never logged. */
+  temporalApiKey: z.string().min(1).optional(),
   taskQueue: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  /** Activities one worker runs at once (the SDK's default when unset). */
+  maxConcurrentActivityTaskExecutions: PositiveInt.optional(),
+  /** Workflow tasks one worker runs at once (the SDK's default when unset). */
+  maxConcurrentWorkflowTaskExecutions: PositiveInt.optional(),
+  /** How long a stopping worker lets in-flight activities finish before cancelling them. */
+  shutdownGrace: DurationSchema.default('30s'),
   /** Path to a kubeconfig; unset means $KUBECONFIG, ~/.kube/config, then in-cluster. */
   kubeconfig: z.string().optional(),
   kubeContext: z.string().optional(),
@@ -28,16 +57,39 @@ const ConfigSchema = z.object({
   helmBinary: z.string().min(1).default('helm'),
   /** host:port of this process's HTTP server (health, metrics; the controller's reconcile API and receivers). */
   httpAddress: z.string().optional(),
+  /** host:port where a worker's Temporal SDK (Core) serves its own Prometheus metrics. */
+  temporalMetricsAddress: z.string().optional(),
+  /** `namespace/name` of the Secret whose key `token` is the HTTP API's bearer token; the API refuses calls while unset. */
+  apiTokenSecret: z
+    .string()
+    .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/name of a Secret with key token, e.g. flux-system/ballast-api')
+    .optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Environment variable → config key. */
-const ENV: Record<string, keyof Config> = {
+/** Where each process listens when its address is unset: loopback, so nothing is exposed by default. */
+export const DEFAULT_ADDRESSES = {
+  controllerHttp: '127.0.0.1:9290',
+  workerHttp: '127.0.0.1:9291',
+  workerTemporalMetrics: '127.0.0.1:9292',
+} as const;
+
+/** Environment variable → config key. The Temporal ones are the names Temporal's own CLI and SDKs read. */
+export const CONFIG_ENV: Record<string, keyof Config> = {
   TEMPORAL_ADDRESS: 'temporalAddress',
   TEMPORAL_NAMESPACE: 'temporalNamespace',
+  TEMPORAL_TLS: 'temporalTls',
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: 'temporalTlsServerCaCertPath',
+  TEMPORAL_TLS_CLIENT_CERT_PATH: 'temporalTlsClientCertPath',
+  TEMPORAL_TLS_CLIENT_KEY_PATH: 'temporalTlsClientKeyPath',
+  TEMPORAL_TLS_SERVER_NAME: 'temporalTlsServerName',
+  TEMPORAL_API_KEY: 'temporalApiKey',
   BALLAST_TASK_QUEUE: 'taskQueue',
+  BALLAST_MAX_CONCURRENT_ACTIVITIES: 'maxConcurrentActivityTaskExecutions',
+  BALLAST_MAX_CONCURRENT_WORKFLOW_TASKS: 'maxConcurrentWorkflowTaskExecutions',
+  BALLAST_SHUTDOWN_GRACE: 'shutdownGrace',
   KUBECONFIG: 'kubeconfig',
   BALLAST_KUBE_CONTEXT: 'kubeContext',
   BALLAST_CLUSTER_NAME: 'clusterName',
@@ -46,21 +98,94 @@ const ENV: Record<string, keyof Config> = {
   BALLAST_KUSTOMIZE: 'kustomizeBinary',
   BALLAST_HELM: 'helmBinary',
   BALLAST_HTTP_ADDRESS: 'httpAddress',
+  BALLAST_TEMPORAL_METRICS_ADDRESS: 'temporalMetricsAddress',
+  BALLAST_API_TOKEN_SECRET: 'apiTokenSecret',
   BALLAST_LOG_LEVEL: 'logLevel',
 };
 
-/** Reads the configuration; throws one error that lists every invalid variable. */
+/** The variable naming the optional YAML configuration file. */
+export const CONFIG_FILE_ENV = 'BALLAST_CONFIG_FILE';
+
+/** Every environment variable the configuration reads. */
+export const KNOWN_ENV_VARIABLES: readonly string[] = [...Object.keys(CONFIG_ENV), CONFIG_FILE_ENV];
+
+/**
+ * Reads the configuration: defaults < the file named by BALLAST_CONFIG_FILE < environment <
+ * `overrides`. Throws one error that lists every problem, each named the way the user set it
+ * (the variable, or the file key).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const raw: Record<string, string> = {};
-  for (const [variable, key] of Object.entries(ENV)) {
+  const fromEnv: Record<string, string> = {};
+  const label: Record<string, string> = Object.fromEntries(Object.entries(CONFIG_ENV).map(([v, k]) => [k, v]));
+  for (const [variable, key] of Object.entries(CONFIG_ENV)) {
     const value = env[variable];
-    if (value !== undefined && value !== '') raw[key] = value;
+    if (value !== undefined && value !== '') fromEnv[key] = value;
   }
-  const parsed = ConfigSchema.safeParse({ ...raw, ...overrides });
-  if (!parsed.success) {
-    const byKey = Object.fromEntries(Object.entries(ENV).map(([v, k]) => [k, v]));
-    const problems = parsed.error.issues.map((i) => `  ${byKey[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${problems.join('\n')}`);
-  }
+  const filePath = env[CONFIG_FILE_ENV];
+  const file = filePath ? readConfigFile(filePath) : { values: {}, problems: [] };
+  for (const key of Object.keys(file.values)) if (!(key in fromEnv)) label[key] = `${key} (in ${filePath})`;
+  const input = { ...file.values, ...fromEnv, ...overrides };
+  const parsed = ConfigSchema.safeParse(input);
+  const problems = [
+    ...file.problems,
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => issueText(i, label, filePath))),
+    ...tlsProblems(input, label),
+  ];
+  if (!parsed.success || problems.length > 0)
+    throw new Error(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return parsed.data;
+}
+
+/**
+ * {@link loadConfig} for an entry point: on a bad configuration prints the problems (no stack
+ * trace, nothing else to read) and exits 1.
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+function issueText(issue: z.core.$ZodIssue, label: Record<string, string>, filePath: string | undefined): string {
+  if (issue.code === 'unrecognized_keys')
+    return `${filePath ?? 'configuration'}: unknown keys ${issue.keys.join(', ')} (known: ${Object.values(CONFIG_ENV).join(', ')})`;
+  const key = String(issue.path[0]);
+  return `${label[key] ?? key}: ${issue.message}`;
+}
+
+/**
+ * Checks across the TLS settings that a schema per field cannot express: a client certificate
+ * needs its key, TLS switched off contradicts TLS files, and every named file must be readable now
+ * rather than at the first connection.
+ */
+function tlsProblems(input: Record<string, unknown>, label: Record<string, string>): string[] {
+  const name = (k: keyof Config): string => label[k] ?? k;
+  const set = (k: keyof Config): boolean => typeof input[k] === 'string' && input[k] !== '';
+  const problems: string[] = [];
+  const cert = 'temporalTlsClientCertPath';
+  const key = 'temporalTlsClientKeyPath';
+  if (set(cert) !== set(key))
+    problems.push(`${name(set(cert) ? key : cert)}: required with ${name(set(cert) ? cert : key)} (mTLS needs both)`);
+  const files = ['temporalTlsServerCaCertPath', cert, key] as const;
+  const off =
+    input.temporalTls === false ||
+    (typeof input.temporalTls === 'string' && /^(false|0|no|off)$/i.test(input.temporalTls));
+  for (const f of files.filter(set)) {
+    if (off) problems.push(`${name(f)}: set while ${name('temporalTls')} is false`);
+    const unreadable = readable(String(input[f]));
+    if (unreadable) problems.push(`${name(f)}: cannot read ${String(input[f])}: ${unreadable}`);
+  }
+  return problems;
+}
+
+function readable(file: string): string | undefined {
+  try {
+    accessSync(file, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? String(err);
+  }
 }

@@ -2,4 +2,6 @@
 export { helmReleaseWorkflow } from './helmrelease.js';
 export { kustomizationWorkflow } from './kustomization.js';
 export { mirrorConfigMapWorkflow } from './mirror-config-map.js';
+export { notificationWorkflow } from './notification.js';
+export { previewKustomizationWorkflow } from './preview.js';
 export { gitRepositoryWorkflow, helmChartWorkflow, helmRepositoryWorkflow } from './source.js';

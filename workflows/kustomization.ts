@@ -56,22 +56,24 @@ async function deploy(
   plan: KustomizationPlan,
   artifact: ArtifactRef,
   ctx: PassContext
-): Promise<{ digest: string; failure?: Failure; health?: HealthResult }> {
+): Promise<{ digest: string; changed?: number; failure?: Failure; health?: HealthResult }> {
   const input = { ref, generation: plan.generation, artifact };
   let digest = '';
+  let changed: number | undefined;
   try {
     ctx.step('build');
     digest = (await builder.buildKustomization(input)).digest;
     ctx.step('validate');
     await io.validateKustomization(input);
     ctx.step('apply');
-    await io.applyKustomization(input);
+    const applied = await io.applyKustomization(input);
     ctx.step('prune');
-    await io.pruneKustomization({ ...input, prune: plan.prune });
+    const pruned = await io.pruneKustomization({ ...input, prune: plan.prune });
+    changed = applied.created + applied.configured + pruned.deleted;
   } catch (err) {
     return { digest, failure: describeFailure(err) };
   }
-  if (!plan.checksHealth) return { digest };
+  if (!plan.checksHealth) return { digest, changed };
   ctx.step('health');
   const scope = new CancellationScope();
   let settled = false;
@@ -83,6 +85,7 @@ async function deploy(
     const health = await scope.run(() => waiter.checkKustomizationHealth({ ...input, timeoutMs: plan.timeoutMs }));
     return {
       digest,
+      changed,
       health,
       ...(health.healthy ? {} : { failure: { reason: Reason.HealthCheckFailed, message: health.message } }),
     };
@@ -90,12 +93,13 @@ async function deploy(
     if (isCancellation(err))
       return {
         digest,
+        changed,
         failure: {
           reason: Reason.HealthCheckCanceled,
           message: `health check for ${artifact.revision} canceled: a newer revision arrived`,
         },
       };
-    return { digest, failure: describeFailure(err, Reason.HealthCheckFailed) };
+    return { digest, changed, failure: describeFailure(err, Reason.HealthCheckFailed) };
   } finally {
     settled = true;
     await watcher;
@@ -133,6 +137,8 @@ async function pass(
     handledGeneration: plan.generation,
     handledRequestedAt: plan.requestedAt,
   };
+  // Filled once the deploy has counted its changes; results made before that carry no count.
+  const counted: Pick<ReconcileResult, 'objectsChanged'> = {};
   const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult => ({
     ready,
     reason,
@@ -140,6 +146,7 @@ async function pass(
     revision,
     steps,
     durationMs: since(started),
+    ...counted,
   });
   if (!plan.exists) return { state, result: result(false, 'NotFound', 'object deleted'), nextInMs: 0, done: true };
   if (plan.deleting) {
@@ -175,6 +182,7 @@ async function pass(
     lastAttemptedRevision: artifact.revision,
   });
   const outcome = await deploy(ref, plan, artifact, { ...ctx, step });
+  if (outcome.changed !== undefined) counted.objectsChanged = outcome.changed;
   const history = (status: string): StatusInput['history'] =>
     outcome.digest
       ? { digest: outcome.digest, status, revision: artifact.revision, durationMs: since(started) }

@@ -2,15 +2,27 @@
  * The entity loop every reconcile workflow shares: register handlers, reconcile, wait for a
  * request or the interval, repeat, and continue-as-new while history is still small.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxySinks,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   progressQuery,
+  RECENT_RESULTS,
   reconcileNowUpdate,
   requestReconcileSignal,
   type ReconcileProgress,
   type ReconcileRequest,
   type ReconcileResult,
 } from '../api/messages.js';
+import type { ReconcileSinks } from '../api/sinks.js';
+
+/** Metrics leave through a sink: not in history, not repeated on replay. */
+const { reconcileMetrics } = proxySinks<ReconcileSinks>();
 
 /** What one pass of the kind-specific reconcile tells the loop. */
 export interface PassOutcome<S> {
@@ -60,6 +72,12 @@ export function isNewRequest(state: HandledRequests, req: ReconcileRequest): boo
 /** How many distinct recent requests a run remembers for de-duplication. */
 const RECENT_REQUESTS = 64;
 
+/** A result as the history ring keeps it: the message shortened, so the carried input stays small. */
+function forHistory(result: ReconcileResult): ReconcileResult {
+  const message = result.message.length > 300 ? `${result.message.slice(0, 299)}…` : result.message;
+  return { ...result, message };
+}
+
 /** Reconciles before continue-as-new even if the server has not suggested it; bounds history per run. */
 export const MAX_PASSES_PER_RUN = 50;
 
@@ -67,7 +85,7 @@ export const MAX_PASSES_PER_RUN = 50;
  * Runs the loop. `self` is the workflow function, so continue-as-new restarts the same type with
  * the carried state (plain JSON only).
  */
-export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: number }>(
+export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: number; recent?: ReconcileResult[] }>(
   def: LoopDefinition<S>,
   input: I,
   initial: S,
@@ -75,11 +93,13 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
 ): Promise<void> {
   let state = input.state ?? initial;
   const pending: ReconcileRequest[] = [];
-  const progress: ReconcileProgress = { step: 'idle', reconciles: 0 };
+  const progress: ReconcileProgress = { step: 'idle', reconciles: 0, recent: input.recent ?? [] };
   const results: Record<number, ReconcileResult> = {};
   let started = 0;
   let finished = 0;
   let nextIn = input.nextInMs ?? 0;
+  // When the oldest request not yet picked up by a pass arrived (workflow time), for the lag metric.
+  let waitingSince: number | undefined;
 
   // Identical requests (several controller replicas see the same event) are handled once, even
   // when the copy arrives while the pass for the first is already running.
@@ -90,11 +110,13 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
     recent.push(key);
     if (recent.length > RECENT_REQUESTS) recent.shift();
     pending.push(req);
+    waitingSince ??= Date.now();
   });
   setHandler(reconcileNowUpdate, async ({ reason }) => {
     // The caller gets the result of the first pass that starts after its request.
     const target = started + 1;
     pending.push({ reason: reason ?? 'manual' });
+    waitingSince ??= Date.now();
     await condition(() => finished >= target);
     return results[target] ?? (progress.last as ReconcileResult);
   });
@@ -108,6 +130,8 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
     }
     const requests = pending.splice(0, pending.length);
     started++;
+    const waitedMs = waitingSince === undefined ? undefined : Date.now() - waitingSince;
+    waitingSince = undefined;
     const outcome = await def.pass(state, {
       requests,
       newerSourceThan: (rev) =>
@@ -116,11 +140,14 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
     });
     state = outcome.state;
     finished++;
+    outcome.result.finishedAt = new Date().toISOString();
+    progress.recent = [forHistory(outcome.result), ...(progress.recent ?? [])].slice(0, RECENT_RESULTS);
     results[finished] = outcome.result;
     delete results[finished - 20];
     progress.step = 'idle';
     progress.reconciles++;
     progress.last = outcome.result;
+    reconcileMetrics.passFinished({ result: outcome.result, ...(waitedMs === undefined ? {} : { waitedMs }) });
     if (outcome.done) {
       await condition(allHandlersFinished);
       return;
@@ -129,7 +156,7 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
     wake = false;
     if (pending.length === 0 && (workflowInfo().continueAsNewSuggested || passes + 1 >= MAX_PASSES_PER_RUN)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof _self>({ ...input, state, nextInMs: nextIn });
+      await continueAsNew<typeof _self>({ ...input, state, nextInMs: nextIn, recent: progress.recent });
     }
   }
 }

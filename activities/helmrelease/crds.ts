@@ -6,8 +6,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { serverSideApply, type KubeClients } from '../kube/client.js';
-import { isNotFound } from '../kube/errors.js';
+import { readLive, serverSideApply, type KubeClients } from '../kube/client.js';
 
 export type CrdPolicy = 'Skip' | 'Create' | 'CreateReplace';
 
@@ -37,15 +36,5 @@ export async function applyCrds(
 }
 
 async function exists(kube: KubeClients, crd: KubernetesObject): Promise<boolean> {
-  try {
-    await kube.objects.read({
-      apiVersion: crd.apiVersion ?? 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: crd.metadata?.name ?? '' },
-    });
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
+  return (await readLive(kube, { ...crd, apiVersion: crd.apiVersion ?? 'apiextensions.k8s.io/v1' })) !== undefined;
 }

@@ -8,8 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { removeAtPointer } from '../../api/json-pointer.js';
 import type { IgnoreRule } from '../../api/kustomization.js';
 import { selects } from '../../api/selector.js';
-import { serverSideApply, type KubeClients } from '../kube/client.js';
-import { isNotFound } from '../kube/errors.js';
+import { readLive, serverSideApply, type KubeClients } from '../kube/client.js';
 
 /** The field manager Helm 4 applies with under server-side apply. */
 export const HELM_FIELD_MANAGER = 'helm';
@@ -53,19 +52,10 @@ export async function detectDrift(
   const drifted: string[] = [];
   for (const obj of objects) {
     const name = `${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
-    let live: KubernetesObject;
-    try {
-      live = await kube.objects.read({
-        apiVersion: obj.apiVersion ?? '',
-        kind: obj.kind ?? '',
-        metadata: { name: obj.metadata?.name ?? '', namespace: obj.metadata?.namespace },
-      });
-    } catch (err) {
-      if (isNotFound(err)) {
-        drifted.push(`${name} (deleted)`);
-        continue;
-      }
-      throw err;
+    const live = await readLive(kube, obj);
+    if (!live) {
+      drifted.push(`${name} (deleted)`);
+      continue;
     }
     const desired = await serverSideApply(kube.objects, obj, {
       fieldManager: HELM_FIELD_MANAGER,

@@ -75,8 +75,17 @@ async function chartState(
     fluxObjectRef({ kind: 'HelmChart', namespace, name })
   );
   const artifact = chart?.status?.artifact;
-  if (!chart || !artifact) {
-    const why = chart?.status?.conditions?.find((c) => c.type === 'Ready')?.message;
+  const ready = chart?.status?.conditions?.find((c) => c.type === 'Ready');
+  // As helm-controller: an artifact alone is not enough; the chart must be Ready for its current
+  // spec, or a HelmRelease moved to a broken source would keep installing the old artifact.
+  const current = chart?.status?.observedGeneration === chart?.metadata.generation;
+  if (!chart || !artifact || !current || ready?.status !== 'True') {
+    const why =
+      ready?.status === 'False'
+        ? ready.message
+        : !current && chart
+          ? 'its new spec is not reconciled yet'
+          : ready?.message;
     return {
       helmChart,
       chart: { ready: false, message: `HelmChart '${helmChart}' is not ready${why ? `: ${why}` : ''}` },

@@ -1,8 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serverSideApply, type KubeClients } from './client.js';
-import { apiMessage, apiStatus, isNotFound } from './errors.js';
+import { readLive, serverSideApply, type KubeClients } from './client.js';
+import { apiMessage, apiStatus } from './errors.js';
 import { applyOrder, objectId } from './inventory.js';
 
 /** What applying one object did, in Flux's change-set vocabulary. */
@@ -63,19 +63,6 @@ export function isSkipped(obj: KubernetesObject): boolean {
 
 const describe = (obj: KubernetesObject): string =>
   `${obj.kind}/${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`;
-
-async function readLive(kube: KubeClients, obj: KubernetesObject): Promise<KubernetesObject | undefined> {
-  try {
-    return await kube.objects.read({
-      apiVersion: obj.apiVersion ?? '',
-      kind: obj.kind ?? '',
-      metadata: { name: obj.metadata?.name ?? '', namespace: obj.metadata?.namespace },
-    });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 function isImmutableError(err: unknown): boolean {
   return apiStatus(err) === 422 && /immutable|may not change|cannot change/i.test(apiMessage(err));

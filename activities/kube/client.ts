@@ -6,6 +6,7 @@ import {
   PatchStrategy,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { isNotFound } from './errors.js';
 
 /** The Kubernetes clients activities receive from their factory; built once per worker. */
 export interface KubeClients {
@@ -60,4 +61,18 @@ export function serverSideApply<T extends KubernetesObject>(
     opts.force ?? true,
     PatchStrategy.ServerSideApply
   );
+}
+
+/** The live object `obj` names (apiVersion, kind, namespace, name), or undefined when it does not exist. */
+export async function readLive(kube: KubeClients, obj: KubernetesObject): Promise<KubernetesObject | undefined> {
+  try {
+    return await kube.objects.read({
+      apiVersion: obj.apiVersion ?? '',
+      kind: obj.kind ?? '',
+      metadata: { name: obj.metadata?.name ?? '', namespace: obj.metadata?.namespace },
+    });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }

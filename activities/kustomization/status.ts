@@ -1,13 +1,18 @@
+import { log } from '@temporalio/activity';
+import { hostname } from 'node:os';
 import { removeCondition, setCondition } from '../../api/conditions.js';
+import type { EventSink } from '../../api/events.js';
 import { formatDuration, MAX_HISTORY, type Condition, type History, type Snapshot } from '../../api/meta.js';
 import type { KubeClients } from '../kube/client.js';
 import { fluxObjectRef } from '../source/activities.js';
 import { patchFluxStatus, readFluxObject, type FluxObjectRef } from '../kube/flux-objects.js';
+import { eventsForTransition, type StatusView as EventStatusView } from '../events/derive.js';
+import { recordAll } from '../events/fan-out.js';
 import type { ConditionChange, StatusInput } from './types.js';
 
 interface StatusView {
-  metadata?: { generation?: number };
-  status?: { conditions?: Condition[]; history?: History };
+  metadata?: { generation?: number; uid?: string; resourceVersion?: string };
+  status?: EventStatusView & { conditions?: Condition[]; history?: History };
 }
 
 function applyChange(
@@ -45,7 +50,9 @@ export interface StatusActivities {
   /**
    * Applies the given condition and field changes to the status of a Kustomization or source
    * (stamping transition times here, not in the workflow). A missing object is not an error: it
-   * was deleted meanwhile.
+   * was deleted meanwhile. After the patch, records the events the change means (Flux's reasons,
+   * see activities/events/derive.ts) in the worker's event sinks; an event that cannot be written
+   * is logged and does not fail the write.
    */
   writeStatus(input: StatusInput): Promise<void>;
 }
@@ -55,7 +62,51 @@ function fluxRef(input: StatusInput): FluxObjectRef {
   return fluxObjectRef({ kind: input.kind ?? 'Kustomization', ...input.ref });
 }
 
-export function createStatusActivities(deps: { kube: KubeClients }): StatusActivities {
+/** Condition types a write sets (not removes): an action's outcome counts even when it repeats. */
+function writtenTypes(input: StatusInput): string[] {
+  const changes: Record<string, ConditionChange | undefined> = {
+    Ready: input.ready,
+    Reconciling: input.reconciling,
+    Healthy: input.healthy,
+    Stalled: input.stalled,
+    ...input.conditions,
+  };
+  return Object.entries(changes)
+    .filter(([, c]) => c !== undefined && c !== 'remove')
+    .map(([type]) => type);
+}
+
+/** Records the events the write means; a sink that fails is logged, never fails the write. */
+async function emitEvents(
+  events: EventSink | undefined,
+  input: StatusInput,
+  current: StatusView,
+  status: Record<string, unknown>,
+  now: Date
+): Promise<void> {
+  if (!events) return;
+  const ref = fluxRef(input);
+  const derived = eventsForTransition({
+    object: {
+      group: ref.group,
+      apiVersion: `${ref.group}/${ref.version}`,
+      kind: input.kind ?? 'Kustomization',
+      namespace: ref.namespace,
+      name: ref.name,
+      ...(current.metadata?.uid ? { uid: current.metadata.uid } : {}),
+    },
+    before: current.status ?? {},
+    after: { ...current.status, ...status },
+    written: writtenTypes(input),
+    timestamp: now.toISOString(),
+    reportingInstance: hostname(),
+  });
+  await recordAll(events, derived, (err, event) => {
+    log.warn('event not recorded', { reason: event.reason, object: `${ref.namespace}/${ref.name}`, err: String(err) });
+  });
+}
+
+export function createStatusActivities(deps: { kube: KubeClients; events?: EventSink }): StatusActivities {
   return {
     async writeStatus(input) {
       const ref = fluxRef(input);
@@ -78,6 +129,7 @@ export function createStatusActivities(deps: { kube: KubeClients }): StatusActiv
       if (input.history)
         status.history = upsertHistory(current.status?.history ?? [], input.history, now.toISOString());
       await patchFluxStatus(deps.kube.custom, ref, status);
+      await emitEvents(deps.events, input, current, status, now);
     },
   };
 }

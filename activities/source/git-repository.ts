@@ -13,8 +13,8 @@ import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js'
 /** How many artifacts per GitRepository the store keeps: the current one plus rollback targets. */
 const KEEP_ARTIFACTS = 3;
 
-/** Reads `secretRef` into git credentials; the values never leave this activity. */
-async function readCredentials(
+/** Reads `secretRef` into git credentials; the values never leave the activity that asked. */
+export async function readCredentials(
   kube: KubeClients,
   namespace: string,
   name: string | undefined

@@ -38,11 +38,16 @@ export function pickVersion(entries: IndexEntry[], range: string | undefined): I
 async function extractSourceArtifact(deps: SourceDeps, ref: SourceRef): Promise<{ dir: string; revision: string }> {
   const source = await readSource(deps.kube, ref);
   const artifact = source?.parsed?.status.artifact;
-  if (!artifact)
+  if (!artifact) {
+    // Pass the source's own reason on, so the HelmRelease says *why* (an unreachable URL, bad credentials).
+    const conditions = (source?.raw.status as { conditions?: { type: string; message?: string }[] } | undefined)
+      ?.conditions;
+    const why = conditions?.find((c) => c.type === 'Ready')?.message;
     throw ApplicationFailure.nonRetryable(
-      `source ${ref.kind} '${ref.namespace}/${ref.name}' has no artifact yet`,
+      `source ${ref.kind} '${ref.namespace}/${ref.name}' has no artifact yet${why ? `: ${why}` : ''}`,
       Reason.SourceNotReady
     );
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'ballast-chart-src-'));
   await deps.store.extractTo(artifact.path, artifact.digest ?? '', dir);
   return { dir, revision: artifact.revision };

@@ -47,8 +47,10 @@ export async function download(
   const signal = opts.signal
     ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)])
     : AbortSignal.timeout(opts.timeoutMs);
-  const res = await fetch(url, { headers, signal, redirect: 'follow' });
   const where = redactUrl(url);
+  const res = await fetch(url, { headers, signal, redirect: 'follow' }).catch((err: unknown) => {
+    throw unreachable(where, err);
+  });
   if (res.status === 401 || res.status === 403) {
     throw ApplicationFailure.nonRetryable(
       `GET ${where}: HTTP ${res.status}: check the credentials in secretRef`,
@@ -71,4 +73,17 @@ export async function download(
       opts.notFoundReason
     );
   return { body, sha256: createHash('sha256').update(body).digest('hex') };
+}
+
+/**
+ * fetch rejects with a bare "fetch failed" and hides why in `cause`; the message a person needs is
+ * there (ECONNREFUSED, ENOTFOUND, a TLS error). Stays retryable: the host may come back.
+ */
+function unreachable(where: string, err: unknown): Error {
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+    return err.name === 'TimeoutError' ? new Error(`GET ${where}: timed out`) : err;
+  }
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.message ?? cause?.code ?? (err as Error).message;
+  return new Error(`GET ${where}: cannot connect: ${why}`);
 }

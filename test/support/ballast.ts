@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import { installCrds } from '../../client/install-crds.js';
 import { toolPath } from '../../tools/toolchain/build.js';
 import { loadConfig } from '../../workers/config.js';
@@ -20,6 +21,10 @@ export interface BallastHarness {
   taskQueue: string;
   namespace: string;
   artifactDir: string;
+  /** The controller (its informer caches feed the controller metrics). */
+  controller: Controller;
+  /** The in-process worker's metrics (absent with `worker: false`). */
+  workerRegistry?: Registry;
   /** Stops the controller and the in-process worker (to simulate a crash, use a separate process instead). */
   stop(): Promise<void>;
 }
@@ -46,6 +51,8 @@ export async function startBallast(
       artifactDir,
       kustomizeBinary: toolPath('kustomize'),
       helmBinary: toolPath('helm'),
+      // stop() cancels in-flight activities at once, as before the production default of 30s.
+      shutdownGrace: '0s',
     }
   );
   const connection = await Connection.connect({ address: env.temporalAddress });
@@ -63,6 +70,8 @@ export async function startBallast(
     taskQueue,
     namespace,
     artifactDir,
+    controller,
+    ...(worker ? { workerRegistry: worker.metrics.registry } : {}),
     async stop() {
       await controller.stop();
       worker?.worker.shutdown();

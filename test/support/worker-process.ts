@@ -13,8 +13,13 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `workers/worker-main.ts` on the harness's task queue, logging to `logFile`. */
-export function startWorkerProcess(env: TestEnv, h: BallastHarness, logFile: string): WorkerProcess {
+/** Starts `workers/worker-main.ts` on the harness's task queue, logging to `logFile`; `extraEnv` adds or overrides variables. */
+export function startWorkerProcess(
+  env: TestEnv,
+  h: BallastHarness,
+  logFile: string,
+  extraEnv: NodeJS.ProcessEnv = {}
+): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/worker-main.ts')], {
     cwd: ROOT,
     env: {
@@ -28,6 +33,7 @@ export function startWorkerProcess(env: TestEnv, h: BallastHarness, logFile: str
       BALLAST_KUSTOMIZE: toolPath('kustomize'),
       BALLAST_HELM: toolPath('helm'),
       BALLAST_LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

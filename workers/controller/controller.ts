@@ -122,7 +122,7 @@ export class Controller {
         await this.signal(dep.kind as ServedKind, dep, {
           reason: 'source',
           ...(revision ? { revision } : {}),
-          token: `ready=${now.readyState}`,
+          token: `ready=${now.readyState}@${now.generation}/${now.ready}`,
         });
       }
     }

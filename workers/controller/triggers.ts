@@ -83,6 +83,7 @@ export function triggersFor(prev: Observed | undefined, now: Observed): Triggers
     self,
     ...(newRevision ? { newRevision } : {}),
     becameReady,
-    readyChanged: now.readyState !== prev.readyState,
+    // Generation-aware too: a source whose new spec is not reconciled yet is not ready for its users.
+    readyChanged: now.readyState !== prev.readyState || now.ready !== prev.ready,
   };
 }

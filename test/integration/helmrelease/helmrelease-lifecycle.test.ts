@@ -129,7 +129,7 @@ describe('HelmRelease: install, upgrade on values, Secret and chart changes, uni
     await requestReconcile();
     // Give a suspended reconcile the time it would need to (wrongly) upgrade.
     await new Promise((r) => setTimeout(r, 4000));
-    assert.equal(await greeting(), 'rotated');
+    assert.equal(await greeting(), 'watched');
     await cluster.patchFlux(HelmReleaseKind, ns, 'demo', { spec: { suspend: false } });
     await waitHr(readyAt(7));
     assert.equal(await greeting(), 'while-suspended');

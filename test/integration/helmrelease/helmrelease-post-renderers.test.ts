@@ -98,7 +98,7 @@ describe('HelmRelease: postRenderers', () => {
         postRenderers: [
           {
             kustomize: {
-              patches: [{ patch: '- op: replace\n  path: /data/missing\n  value: x\n', target: { kind: 'ConfigMap' } }],
+              patches: [{ patch: '- op: replace\n  path: /spec/nope\n  value: x\n', target: { kind: 'ConfigMap' } }],
             },
           },
         ],

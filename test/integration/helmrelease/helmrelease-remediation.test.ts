@@ -11,6 +11,7 @@ import {
   writeTestChart,
   type ChartRepo,
 } from '../../../tools/localenv/chart-repo.js';
+import { freePort } from '../../../tools/localenv/ports.js';
 import { startBallast, type BallastHarness } from '../../support/ballast.js';
 import { condition, eventually, TestCluster, type FluxObject } from '../../support/cluster.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
@@ -154,14 +155,20 @@ describe('HelmRelease: failures and remediation', () => {
       values: { data: { greeting: 'still-here' } },
     });
     await waitFor('moved', (o) => condition(o, 'Ready')?.status === 'True');
-    // A closed loopback port: the connection is refused at once.
-    await cluster.createFlux(HelmRepositoryKind, ns, 'gone', { url: 'http://127.0.0.1:9/charts', interval: '1h' });
+    // A loopback port nothing listens on: the connection is refused at once.
+    const port = await freePort();
+    await cluster.createFlux(HelmRepositoryKind, ns, 'gone', {
+      url: `http://127.0.0.1:${port}/charts`,
+      interval: '1h',
+    });
     await cluster.patchFlux(HelmReleaseKind, ns, 'moved', {
       spec: { chart: { spec: { sourceRef: { kind: 'HelmRepository', name: 'gone' } } } },
     });
     const failed = await waitFor(
       'moved',
-      (o) => condition(o, 'Ready')?.status === 'False' && /127\.0\.0\.1:9/.test(condition(o, 'Ready')?.message ?? ''),
+      (o) =>
+        condition(o, 'Ready')?.status === 'False' &&
+        (condition(o, 'Ready')?.message ?? '').includes(`127.0.0.1:${port}`),
       90_000
     );
     assert.match(condition(failed, 'Ready')?.message ?? '', /refused|unreachable|connect/i);

@@ -41,7 +41,12 @@ describe('the Temporal UI shows a failing reconcile, found by its search attribu
   it('filters by BallastKind and BallastReady, opens the workflow and shows the failed step', async () => {
     await f.push({ 'cm.yaml': configMap('settings', 'x') });
     await f.kustomization('broken', { path: './no-such-directory' });
-    await f.waitFor('broken', (ks) => condition(ks, 'Ready')?.status === 'False', 90_000);
+    const failed = await f.waitFor(
+      'broken',
+      (ks) =>
+        condition(ks, 'Ready')?.status === 'False' && /no-such-directory/.test(condition(ks, 'Ready')?.message ?? ''),
+      90_000
+    );
     const workflowId = workflowIdFor({
       cluster: f.ballast.clusterName,
       kind: 'Kustomization',
@@ -51,6 +56,11 @@ describe('the Temporal UI shows a failing reconcile, found by its search attribu
     const progress = await f.ballast.client.workflow.getHandle(workflowId).query(progressQuery);
     assert.equal(progress.last?.ready, false, 'the progress query reports the failed reconcile');
     const step = await failedStep(f, workflowId);
+    assert.match(
+      step.message,
+      /no-such-directory/,
+      `the failed step carries the status message: ${condition(failed, 'Ready')?.message}`
+    );
 
     const ui = f.env.temporalUiUrl;
     const query = `BallastKind="Kustomization" AND BallastReady=false AND BallastCluster="${f.ballast.clusterName}"`;
@@ -59,14 +69,30 @@ describe('the Temporal UI shows a failing reconcile, found by its search attribu
     await eventually(
       async () => {
         await page.goto(`${ui}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
-        return (await page.getByText(workflowId).count()) > 0 ? true : undefined;
+        // The list renders after the page's own API calls; give each load a few seconds.
+        return page
+          .getByText(workflowId)
+          .first()
+          .waitFor({ timeout: 5_000 })
+          .then(() => true)
+          .catch(() => undefined);
       },
-      async () => `workflow ${workflowId} not listed for ${query}: ${(await page.textContent('body'))?.slice(0, 500)}`,
+      async () => {
+        await mkdir(TEST_ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(TEST_ARTIFACTS, 'temporal-ui-list-failed.png') });
+        return `workflow ${workflowId} not listed for ${query}: ${(await page.innerText('body')).slice(0, 800)}`;
+      },
       60_000
     );
     await page.getByText(workflowId).first().click();
     await page.waitForURL(/\/workflows\/.+/);
     await page.getByText(step.type).first().waitFor({ timeout: 30_000 });
+    // Clicking the red step in the timeline opens its events, failure message included.
+    await page.getByText(step.type).first().click();
+    await page
+      .getByText(/no-such-directory/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await mkdir(TEST_ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(TEST_ARTIFACTS, 'temporal-ui-failing-kustomization.png'), fullPage: true });
     const body = (await page.textContent('body')) ?? '';

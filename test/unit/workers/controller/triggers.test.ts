@@ -88,7 +88,10 @@ describe('triggersFor', () => {
       );
       assert.equal(t.newRevision, c.newRevision);
       assert.equal(t.becameReady, c.becameReady);
-      assert.equal(t.readyChanged, c.now.readyState !== c.prev?.readyState);
+      const changed = c.prev
+        ? c.now.readyState !== c.prev.readyState || c.now.ready !== c.prev.ready
+        : c.now.readyState !== undefined;
+      assert.equal(t.readyChanged, changed);
     });
   }
 });
@@ -107,6 +110,13 @@ describe('triggersFor: source readiness', () => {
       false
     );
     assert.equal(triggersFor(undefined, { ...base, readyState: 'False/X' }).readyChanged, true);
+  });
+
+  it('reports a source whose new spec is not reconciled yet, and again once it is', () => {
+    const ready = { ...base, ready: true, readyState: 'True/Succeeded' };
+    const newSpec = { ...ready, generation: ready.generation + 1, ready: false };
+    assert.equal(triggersFor(ready, newSpec).readyChanged, true);
+    assert.equal(triggersFor(newSpec, { ...newSpec, ready: true }).readyChanged, true);
   });
 });
 

@@ -1,0 +1,50 @@
+# syntax=docker/dockerfile:1
+# One image for the Ballast controller and workers; the command picks the process (the default is a
+# worker; the controller runs `node --import tsx workers/controller-main.ts`). Build: docker build -t ballast .
+ARG NODE_VERSION=24.21.0
+ARG GO_VERSION=1.26.8
+
+# 1. helm and kustomize, built from source at the versions the tests run (tools/toolchain/versions.ts;
+#    test/unit/deploy/dockerfile.test.ts keeps the two in step).
+FROM golang:${GO_VERSION}-trixie AS tools
+ARG HELM_VERSION=v4.3.1
+ARG KUSTOMIZE_VERSION=v5.8.2
+ENV CGO_ENABLED=0 GOBIN=/out GOFLAGS=-trimpath
+RUN go install -ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}" \
+      "helm.sh/helm/v4/cmd/helm@${HELM_VERSION}" \
+ && go install -ldflags="-s -w" "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}"
+
+# 2. Production npm dependencies only. tsx is one of them: Ballast runs from its TypeScript sources.
+FROM node:${NODE_VERSION}-trixie-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# 3. The runtime. git and openssh-client fetch GitRepositories; util-linux's setpriv starts helm
+#    with a parent-death signal (activities/helm/helm-cli.ts); tini is PID 1, so the orphans of git
+#    and helm are reaped and SIGTERM reaches node, which drains (workers/shutdown.ts).
+FROM node:${NODE_VERSION}-trixie-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates git openssh-client tini util-linux \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=tools /out/helm /out/kustomize /usr/local/bin/
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY api ./api
+COPY activities ./activities
+COPY client ./client
+COPY workers ./workers
+COPY workflows ./workflows
+# The CRDs, for client/install-crds.ts.
+COPY config/crd ./config/crd
+# The artifact store; a named volume mounted here starts out owned by the runtime user.
+RUN mkdir -p /var/lib/ballast/artifacts && chown 1000:1000 /var/lib/ballast/artifacts
+ENV NODE_ENV=production \
+    BALLAST_ARTIFACT_DIR=/var/lib/ballast/artifacts
+# The image's `node` user, by number, so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+# 9290: controller HTTP (health, metrics, API, receivers); 9291: worker HTTP; 9292: worker SDK metrics.
+EXPOSE 9290 9291 9292
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "workers/worker-main.ts"]
