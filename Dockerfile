@@ -4,15 +4,17 @@
 ARG NODE_VERSION=24.21.0
 ARG GO_VERSION=1.26.8
 
-# 1. helm and kustomize, built from source at the versions the tests run (tools/toolchain/versions.ts;
-#    test/unit/deploy/dockerfile.test.ts keeps the two in step).
+# 1. helm, kustomize and sops (Kustomization decryption), built from source at the versions the
+#    tests run (tools/toolchain/versions.ts; test/unit/deploy/dockerfile.test.ts keeps the two in step).
 FROM golang:${GO_VERSION}-trixie AS tools
 ARG HELM_VERSION=v4.3.1
 ARG KUSTOMIZE_VERSION=v5.8.2
+ARG SOPS_VERSION=v3.13.3
 ENV CGO_ENABLED=0 GOBIN=/out GOFLAGS=-trimpath
 RUN go install -ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}" \
       "helm.sh/helm/v4/cmd/helm@${HELM_VERSION}" \
- && go install -ldflags="-s -w" "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}"
+ && go install -ldflags="-s -w" "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}" \
+ && go install -ldflags="-s -w" "github.com/getsops/sops/v3/cmd/sops@${SOPS_VERSION}"
 
 # 2. Production npm dependencies only. tsx is one of them: Ballast runs from its TypeScript sources.
 FROM node:${NODE_VERSION}-trixie-slim AS deps
@@ -27,7 +29,7 @@ FROM node:${NODE_VERSION}-trixie-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates git openssh-client tini util-linux \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=tools /out/helm /out/kustomize /usr/local/bin/
+COPY --from=tools /out/helm /out/kustomize /out/sops /usr/local/bin/
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./

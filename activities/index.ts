@@ -7,6 +7,7 @@ import { createHelmActionActivities, type HelmActionActivities } from './helmrel
 import { createHelmReleaseFinalizeActivities, type HelmReleaseFinalizeActivities } from './helmrelease/finalize.js';
 import { createHelmReleaseLoadActivities, type HelmReleaseLoadActivities } from './helmrelease/load.js';
 import type { KubeClients } from './kube/client.js';
+import { withDefaultServiceAccount } from './kube/impersonation.js';
 import { createConfigMapActivities, type ConfigMapActivities } from './kube/config-map.js';
 import { createApplyActivities, type ApplyActivities } from './kustomization/apply.js';
 import { createBuildActivities, type BuildActivities } from './kustomization/build.js';
@@ -20,6 +21,7 @@ import { createStatusActivities, type StatusActivities } from './kustomization/s
 import { createPreviewActivities, type PreviewActivities } from './preview/preview.js';
 import type { ArtifactStore } from './source/artifact-store.js';
 import { createSourceActivities, type SourceActivities } from './source/activities.js';
+import type { TenancyOptions } from './tenancy/options.js';
 
 /** Clients and settings the activity factories receive; tests hand in their own. */
 export interface ActivityDeps {
@@ -28,6 +30,8 @@ export interface ActivityDeps {
   fieldManager: string;
   store: ArtifactStore;
   kustomizeBinary: string;
+  /** The sops binary for Kustomization `spec.decryption`; defaults to `sops` on PATH. */
+  sopsBinary?: string;
   /** The helm binary; a bare name is looked up on PATH. */
   helmBinary: string;
   /** Allow `file://` and plain local paths as Git URLs (tests only). */
@@ -36,6 +40,8 @@ export interface ActivityDeps {
   healthPollMs?: number;
   /** Where status changes are reported as Flux events (compose several with `fanOut`); none when unset. */
   events?: EventSink;
+  /** Multi-tenancy lockdown (Flux RFC-0001); everything off when unset. */
+  tenancy?: TenancyOptions;
 }
 
 /** Every activity a workflow may call, by name. */
@@ -55,15 +61,24 @@ export type Activities = ConfigMapActivities &
   PreviewActivities;
 
 /** Builds all activities of one worker. */
-export function createActivities(deps: ActivityDeps): Activities {
+export function createActivities(given: ActivityDeps): Activities {
+  const deps = { ...given, kube: withDefaultServiceAccount(given.kube, given.tenancy?.defaultServiceAccount) };
   const builds = new BuildCache();
   const helmDeps = {
     kube: deps.kube,
+    tenancy: deps.tenancy,
     helmBinary: deps.helmBinary,
     kustomizeBinary: deps.kustomizeBinary,
     fieldManager: deps.fieldManager,
   };
-  const materialize = { kube: deps.kube, store: deps.store, kustomizeBinary: deps.kustomizeBinary, builds };
+  const materialize = {
+    kube: deps.kube,
+    store: deps.store,
+    kustomizeBinary: deps.kustomizeBinary,
+    sopsBinary: deps.sopsBinary,
+    noRemoteBases: deps.tenancy?.noRemoteBases,
+    builds,
+  };
   return {
     ...createConfigMapActivities(deps),
     ...createLoadActivities(deps),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DurationSchema } from '../api/meta.js';
 import { DEFAULT_TASK_QUEUE } from '../api/task-queues.js';
+import { readKeyring } from './codec/keys.js';
 import { readConfigFile } from './config-file.js';
 
 /** `true`/`false` (also `1`/`0`, `yes`/`no`) from the environment, or a YAML boolean from the file. */
@@ -53,6 +54,8 @@ const ConfigSchema = z.strictObject({
   artifactDir: z.string().min(1).default(path.join(tmpdir(), 'ballast-artifacts')),
   /** The kustomize binary; a bare name is looked up on PATH. */
   kustomizeBinary: z.string().min(1).default('kustomize'),
+  /** The sops binary that decrypts Kustomizations with `spec.decryption`; a bare name is looked up on PATH. */
+  sopsBinary: z.string().min(1).default('sops'),
   /** The helm binary; a bare name is looked up on PATH. */
   helmBinary: z.string().min(1).default('helm'),
   /** host:port of this process's HTTP server (health, metrics; the controller's reconcile API and receivers). */
@@ -64,7 +67,28 @@ const ConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'namespace/name of a Secret with key token, e.g. flux-system/ballast-api')
     .optional(),
+  /** File of `id=base64key` lines: the payload codec's AES-256 keys (see workers/codec/keys.ts). */
+  codecKeysFile: z.string().min(1).optional(),
+  /** One payload codec key, base64 of 32 bytes, instead of a keys file. A secret: never logged. */
+  codecKey: z.string().min(1).optional(),
+  /** The id of the key that encrypts (default: BALLAST_CODEC_KEY's, else the keys file's last line). */
+  codecKeyId: z.string().min(1).optional(),
+  /** The Temporal UI's origin, allowed by CORS to call the codec server (e.g. http://localhost:8233). */
+  codecCorsOrigin: z
+    .url({ error: 'an origin like https://temporal-ui.example.com' })
+    .refine((u) => new URL(u).origin === u, 'an origin: scheme://host[:port], no path or trailing slash')
+    .optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  /** Multi-tenancy lockdown (Flux's --no-cross-namespace-refs): sources and dependencies only in the object's own namespace. */
+  noCrossNamespaceRefs: Flag.default(false),
+  /** Multi-tenancy lockdown (Flux's --default-service-account): who objects without spec.serviceAccountName act as. */
+  defaultServiceAccount: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a ServiceAccount name (lowercase letters, digits, dashes, dots)')
+    .max(253)
+    .optional(),
+  /** Multi-tenancy lockdown (Flux's --no-remote-bases): kustomizations may not fetch remote resources. */
+  noRemoteBases: Flag.default(false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -96,11 +120,19 @@ export const CONFIG_ENV: Record<string, keyof Config> = {
   BALLAST_FIELD_MANAGER: 'fieldManager',
   BALLAST_ARTIFACT_DIR: 'artifactDir',
   BALLAST_KUSTOMIZE: 'kustomizeBinary',
+  BALLAST_SOPS: 'sopsBinary',
   BALLAST_HELM: 'helmBinary',
   BALLAST_HTTP_ADDRESS: 'httpAddress',
   BALLAST_TEMPORAL_METRICS_ADDRESS: 'temporalMetricsAddress',
   BALLAST_API_TOKEN_SECRET: 'apiTokenSecret',
+  BALLAST_CODEC_KEYS_FILE: 'codecKeysFile',
+  BALLAST_CODEC_KEY: 'codecKey',
+  BALLAST_CODEC_KEY_ID: 'codecKeyId',
+  BALLAST_CODEC_CORS_ORIGIN: 'codecCorsOrigin',
   BALLAST_LOG_LEVEL: 'logLevel',
+  BALLAST_NO_CROSS_NAMESPACE_REFS: 'noCrossNamespaceRefs',
+  BALLAST_DEFAULT_SERVICE_ACCOUNT: 'defaultServiceAccount',
+  BALLAST_NO_REMOTE_BASES: 'noRemoteBases',
 };
 
 /** The variable naming the optional YAML configuration file. */
@@ -130,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...file.problems,
     ...(parsed.success ? [] : parsed.error.issues.map((i) => issueText(i, label, filePath))),
     ...tlsProblems(input, label),
+    ...codecKeyProblems(input, label),
   ];
   if (!parsed.success || problems.length > 0)
     throw new Error(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -179,6 +212,13 @@ function tlsProblems(input: Record<string, unknown>, label: Record<string, strin
     if (unreadable) problems.push(`${name(f)}: cannot read ${String(input[f])}: ${unreadable}`);
   }
   return problems;
+}
+
+/** The payload codec's keys are read and checked now, so a bad key stops the process at start. */
+function codecKeyProblems(input: Record<string, unknown>, label: Record<string, string>): string[] {
+  const text = (k: keyof Config): string | undefined => (typeof input[k] === 'string' ? input[k] : undefined);
+  const settings = { codecKeysFile: text('codecKeysFile'), codecKey: text('codecKey'), codecKeyId: text('codecKeyId') };
+  return readKeyring(settings, (k) => label[k] ?? k).problems;
 }
 
 function readable(file: string): string | undefined {

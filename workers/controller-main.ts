@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
 import { parseDuration } from '../api/meta.js';
+import { codecDataConverter } from './codec/data-converter.js';
 import { DEFAULT_ADDRESSES, loadConfigOrExit } from './config.js';
 import { Controller } from './controller/controller.js';
 import { ReceiverWatcher } from './controller/receivers.js';
@@ -19,7 +20,9 @@ import { temporalConnectionOptions } from './temporal-connection.js';
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel, 'controller');
 const connection = await Connection.connect(temporalConnectionOptions(config));
-const temporal = new Client({ connection, namespace: config.temporalNamespace });
+// Payloads are encrypted when codec keys are configured; the codec server below decodes them for the UI.
+const dataConverter = codecDataConverter(config);
+const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
 const kubeConfig = loadKubeConfig({ kubeconfigPath: config.kubeconfig, context: config.kubeContext });
 const kube = createKubeClients(kubeConfig);
 const registry = new Registry();
@@ -45,6 +48,10 @@ const http = await createHttpServer({
     clusterName: config.clusterName,
     fieldManager: config.fieldManager,
     apiTokenSecret: config.apiTokenSecret,
+    codecServer: dataConverter?.payloadCodecs && {
+      codecs: dataConverter.payloadCodecs,
+      corsOrigin: config.codecCorsOrigin,
+    },
     receivers,
     log,
   }),

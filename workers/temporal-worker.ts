@@ -9,6 +9,7 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { NotificationSink, type DeliveryOptions } from '../activities/notify/sink.js';
 import { LocalArtifactStore } from '../activities/source/artifact-store.js';
 import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
+import { codecDataConverter } from './codec/data-converter.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker-metrics.js';
@@ -43,11 +44,13 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
   const { eventSinks = [], notificationDelivery, ...deps } = extra;
   const metrics = createWorkerMetrics();
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // Payloads are encrypted when codec keys are configured; workflow code never sees the codec.
+  const dataConverter = codecDataConverter(config);
   // Alerts: each event an Alert selects is queued on its Provider's delivery workflow, started
   // through the worker's own connection.
   const notifications = new NotificationSink({
     kube,
-    temporal: new Client({ connection, namespace: config.temporalNamespace }),
+    temporal: new Client({ connection, namespace: config.temporalNamespace, dataConverter }),
     taskQueue: config.taskQueue,
     cluster: config.clusterName,
     log: createLogger(config.logLevel, 'notify'),
@@ -58,6 +61,7 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('../workflows/index.ts'),
+    dataConverter,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions,
     // On shutdown in-flight activities get this long to finish before they are cancelled.
@@ -69,7 +73,13 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
       fieldManager: config.fieldManager,
       store: new LocalArtifactStore(config.artifactDir),
       kustomizeBinary: config.kustomizeBinary,
+      sopsBinary: config.sopsBinary,
       helmBinary: config.helmBinary,
+      tenancy: {
+        noCrossNamespaceRefs: config.noCrossNamespaceRefs,
+        defaultServiceAccount: config.defaultServiceAccount,
+        noRemoteBases: config.noRemoteBases,
+      },
       events: fanOut([createKubeEventSink({ core: kube.core }), ...[notifications, ...eventSinks].map(notifying)]),
       ...deps,
     }),

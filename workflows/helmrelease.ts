@@ -187,6 +187,7 @@ async function pass(
     return finishWith(false, Reason.Failed, `invalid spec: ${plan.invalidSpec}`, {
       stalled: { status: 'True', reason: Reason.Failed, message: plan.invalidSpec },
     });
+  if (plan.accessDenied) return finishWith(false, Reason.AccessDenied, plan.accessDenied);
   if (!plan.dependencies.ready) return finishWith(false, Reason.DependencyNotReady, plan.dependencies.message);
   if (!plan.chart.ready) {
     // Re-check soon (Flux's --requeue-dependency) besides the controller's signal when the chart changes.

@@ -171,6 +171,7 @@ async function pass(
       stalled: { status: 'True', reason: Reason.ReconciliationFailed, message: plan.invalidSpec },
       observedGeneration: plan.generation,
     });
+  if (plan.accessDenied) return fail(Reason.AccessDenied, plan.accessDenied);
   if (!plan.dependencies.ready) return fail(Reason.DependencyNotReady, plan.dependencies.message);
   if (!plan.source.ready) return fail(Reason.ArtifactFailed, plan.source.message);
   const artifact = plan.source.artifact;

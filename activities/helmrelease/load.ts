@@ -7,6 +7,8 @@ import { parseDuration } from '../../api/meta.js';
 import { serverSideApply } from '../kube/client.js';
 import { readFluxObject, setFinalizer } from '../kube/flux-objects.js';
 import { fluxObjectRef } from '../source/read.js';
+import { crossNamespaceDenial } from '../tenancy/cross-namespace.js';
+import type { TenancyOptions } from '../tenancy/options.js';
 import { readHelmRelease, type HelmReleaseDeps } from './release-spec.js';
 import type { HelmReleasePlan, HelmReleaseRef } from './types.js';
 
@@ -133,7 +135,22 @@ export interface HelmReleaseLoadActivities {
   ): Promise<HelmReleasePlan & { history: NonNullable<HelmRelease['status']['history']> }>;
 }
 
-export function createHelmReleaseLoadActivities(deps: HelmReleaseDeps): HelmReleaseLoadActivities {
+/**
+ * Under the lockdown, why the HelmRelease's chart source or dependencies are out of bounds. Checked
+ * before the HelmChart is generated, since a template's HelmChart lives in its source's namespace.
+ */
+function accessDenial(hr: HelmRelease): string | undefined {
+  const chartSource = hr.spec.chart?.spec.sourceRef ?? hr.spec.chartRef;
+  const dependencies = (hr.spec.dependsOn ?? []).map((d) => ({ kind: 'HelmRelease', ...d }));
+  return crossNamespaceDenial(hr.metadata.namespace ?? 'default', [
+    ...(chartSource ? [chartSource] : []),
+    ...dependencies,
+  ]);
+}
+
+export function createHelmReleaseLoadActivities(
+  deps: HelmReleaseDeps & { tenancy?: TenancyOptions }
+): HelmReleaseLoadActivities {
   return {
     async loadHelmRelease(ref) {
       const read = await readHelmRelease(deps.kube, ref);
@@ -185,8 +202,10 @@ export function createHelmReleaseLoadActivities(deps: HelmReleaseDeps): HelmRele
       if (!base.deleting)
         await setFinalizer(deps.kube.custom, fluxObjectRef({ kind: 'HelmRelease', ...ref }), raw, true);
       const status = hr.status;
+      const denied = deps.tenancy?.noCrossNamespaceRefs && !base.deleting ? accessDenial(hr) : undefined;
       return {
         ...base,
+        ...(denied ? { accessDenied: denied } : {}),
         intervalMs: parseDuration(hr.spec.interval),
         timeoutMs: parseDuration(hr.spec.timeout ?? '5m'),
         releaseName: releaseNameFor(hr),
@@ -210,8 +229,10 @@ export function createHelmReleaseLoadActivities(deps: HelmReleaseDeps): HelmRele
               ? status.lastAttemptedReleaseAction
               : undefined,
         },
-        ...(base.deleting ? { helmChart: status.helmChart ?? '', chart: empty.chart } : await chartState(deps, hr)),
-        dependencies: base.deleting ? { ready: true } : await dependencyState(deps, hr),
+        ...(base.deleting || denied
+          ? { helmChart: status.helmChart ?? '', chart: empty.chart }
+          : await chartState(deps, hr)),
+        dependencies: base.deleting || denied ? { ready: true } : await dependencyState(deps, hr),
         history: status.history ?? [],
       };
     },

@@ -14,6 +14,7 @@ import { kustomizationFor, type PostRenderPlan } from '../helm/post-render.js';
 import { composeValues, valuesDigest, ValuesError, type ComposedValues, type ValuesSource } from '../helm/values.js';
 import type { KubeClients } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
+import { tenantUser } from '../kube/impersonation.js';
 import { readSecretStrings } from '../kube/secrets.js';
 import { readFluxObject } from '../kube/flux-objects.js';
 import { fluxObjectRef } from '../source/read.js';
@@ -107,12 +108,11 @@ export async function helmFor(deps: HelmReleaseDeps, hr: HelmRelease): Promise<H
     await writeFile(file, deps.kube.config.exportConfig(), { mode: 0o600 });
     return file;
   })();
-  const sa = hr.spec.serviceAccountName;
-  const ns = hr.metadata.namespace ?? 'default';
+  const user = tenantUser(deps.kube, hr.metadata.namespace ?? 'default', hr.spec.serviceAccountName);
   return createHelm({
     binary: deps.helmBinary,
     kubeconfigPath: await kubeconfigFile,
-    ...(sa ? { impersonate: { user: `system:serviceaccount:${ns}:${sa}` } } : {}),
+    ...(user ? { impersonate: { user } } : {}),
   });
 }
 

@@ -31,6 +31,8 @@ export interface HelmReleasePlan {
   deleting: boolean;
   suspended: boolean;
   invalidSpec?: string;
+  /** A reference the multi-tenancy lockdown refuses (Flux's AccessDenied); no chart is made, nothing installed. */
+  accessDenied?: string;
   intervalMs: number;
   timeoutMs: number;
   requestedAt?: string;

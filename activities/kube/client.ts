@@ -14,6 +14,8 @@ export interface KubeClients {
   core: CoreV1Api;
   objects: KubernetesObjectApi;
   custom: CustomObjectsApi;
+  /** Lockdown: who tenant calls act as when an object names no ServiceAccount (see kube/impersonation.ts). */
+  defaultServiceAccount?: string;
 }
 
 /**

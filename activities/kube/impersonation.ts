@@ -26,7 +26,26 @@ export function impersonating(base: KubeClients, user: string | undefined): Kube
   return clients;
 }
 
-/** Clients for a Flux object's `spec.serviceAccountName` in `namespace`, or the controller's own. */
+/**
+ * The user a Flux object's tenant calls act as: its `spec.serviceAccountName`, else the worker's
+ * default ServiceAccount (Flux's `--default-service-account`), both in the object's namespace;
+ * undefined (the controller itself) when neither is set.
+ */
+export function tenantUser(
+  base: KubeClients,
+  namespace: string,
+  serviceAccountName: string | undefined
+): string | undefined {
+  const name = serviceAccountName || base.defaultServiceAccount;
+  return name ? serviceAccountUser(namespace, name) : undefined;
+}
+
+/** Clients for a Flux object's tenant calls in `namespace` (see {@link tenantUser}). */
 export function clientsFor(base: KubeClients, namespace: string, serviceAccountName: string | undefined): KubeClients {
-  return impersonating(base, serviceAccountName ? serviceAccountUser(namespace, serviceAccountName) : undefined);
+  return impersonating(base, tenantUser(base, namespace, serviceAccountName));
+}
+
+/** The controller's clients with the lockdown's default ServiceAccount for objects that name none. */
+export function withDefaultServiceAccount(base: KubeClients, name: string | undefined): KubeClients {
+  return name ? { ...base, defaultServiceAccount: name } : base;
 }

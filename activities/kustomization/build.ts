@@ -4,17 +4,23 @@ import { BuildError, InvalidPathError } from '../kustomize/build.js';
 import { ArtifactDigestMismatchError, ArtifactNotFoundError, UnsafeArchiveError } from '../source/artifact-store.js';
 import { KustomizeError } from '../kustomize/kustomize-cli.js';
 import { SubstituteSourceError } from '../kustomize/substitute-from.js';
+import { DecryptionError } from '../kustomize/sops.js';
 import { buildFresh, StaleBuildError, type MaterializeDeps } from './materialize.js';
 import type { BuildResult, StepInput } from './types.js';
 
 /**
  * Maps build failures to Flux reasons. Permanent ones (bad manifests, missing path, missing
- * substitution source) become non-retryable; the workflow writes their type into Ready=False.
+ * substitution source, failed decryption) become non-retryable; the workflow writes their type into Ready=False.
  */
 export function classifyBuildError(err: unknown): unknown {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof InvalidPathError) return ApplicationFailure.nonRetryable(message, Reason.ArtifactFailed);
-  if (err instanceof BuildError || err instanceof KustomizeError || err instanceof SubstituteSourceError) {
+  if (
+    err instanceof BuildError ||
+    err instanceof KustomizeError ||
+    err instanceof SubstituteSourceError ||
+    err instanceof DecryptionError
+  ) {
     return ApplicationFailure.nonRetryable(message, Reason.BuildFailed);
   }
   if (err instanceof StaleBuildError) return ApplicationFailure.nonRetryable(message, Reason.Progressing);

@@ -5,6 +5,8 @@ import { formatIssues, parseDuration } from '../../api/meta.js';
 import type { KubeClients } from '../kube/client.js';
 import { readFluxObject, setFinalizer, type FluxObjectRef } from '../kube/flux-objects.js';
 import { fluxObjectRef } from '../source/read.js';
+import { crossNamespaceDenial } from '../tenancy/cross-namespace.js';
+import type { TenancyOptions } from '../tenancy/options.js';
 import type { KustomizationPlan, KustomizationRef } from './types.js';
 
 const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
@@ -78,7 +80,13 @@ export interface LoadActivities {
   loadKustomization(ref: KustomizationRef): Promise<KustomizationPlan>;
 }
 
-export function createLoadActivities(deps: { kube: KubeClients }): LoadActivities {
+/** Under the lockdown, why the Kustomization's source or dependencies are out of bounds. */
+function accessDenial(ks: Kustomization): string | undefined {
+  const refs = [ks.spec.sourceRef, ...(ks.spec.dependsOn ?? []).map((d) => ({ kind: 'Kustomization', ...d }))];
+  return crossNamespaceDenial(ks.metadata.namespace ?? '', refs);
+}
+
+export function createLoadActivities(deps: { kube: KubeClients; tenancy?: TenancyOptions }): LoadActivities {
   return {
     async loadKustomization(ref) {
       const raw = await readFluxObject<Kustomization>(deps.kube.custom, kustomizationRef(ref));
@@ -97,12 +105,18 @@ export function createLoadActivities(deps: { kube: KubeClients }): LoadActivitie
       const ks = parsed.data;
       if (!base.deleting) await setFinalizer(deps.kube.custom, kustomizationRef(ref), raw, true);
       const intervalMs = parseDuration(ks.spec.interval);
-      const source = await sourceState(deps.kube, ks);
-      return {
-        ...base,
+      const intervals = {
         intervalMs,
         retryIntervalMs: ks.spec.retryInterval ? parseDuration(ks.spec.retryInterval) : intervalMs,
         timeoutMs: ks.spec.timeout ? parseDuration(ks.spec.timeout) : intervalMs,
+      };
+      // Deletion still proceeds under the lockdown: finalizing reads no source.
+      const denied = deps.tenancy?.noCrossNamespaceRefs && !base.deleting ? accessDenial(ks) : undefined;
+      if (denied) return { ...base, ...intervals, accessDenied: denied };
+      const source = await sourceState(deps.kube, ks);
+      return {
+        ...base,
+        ...intervals,
         prune: ks.spec.prune,
         rollbackEnabled: ks.spec.rollback?.enabled === true,
         checksHealth: ks.spec.wait === true || (ks.spec.healthChecks?.length ?? 0) > 0,

@@ -6,6 +6,7 @@ import type { KubeClients } from '../kube/client.js';
 import { readFluxObject } from '../kube/flux-objects.js';
 import { buildManifests, type BuiltManifests } from '../kustomize/build.js';
 import { resolveSubstitutions } from '../kustomize/substitute-from.js';
+import { resolveDecryptor } from '../kustomize/sops-keys.js';
 import { kustomizationRef } from './load.js';
 import type { StepInput } from './types.js';
 
@@ -19,6 +20,10 @@ export interface MaterializeDeps {
   kube: KubeClients;
   store: ArtifactReader;
   kustomizeBinary: string;
+  /** Refuse remote bases (multi-tenancy lockdown). */
+  noRemoteBases?: boolean;
+  /** The sops binary for `spec.decryption`; a bare name is looked up on PATH. Defaults to `sops`. */
+  sopsBinary?: string;
   builds: BuildCache;
 }
 
@@ -78,9 +83,13 @@ export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeou
   try {
     await deps.store.extractTo(input.artifact.path, input.artifact.digest, dir);
     const vars = await resolveSubstitutions(deps.kube, input.ref.namespace, ks.spec);
+    const decrypt = await resolveDecryptor(deps.kube, input.ref.namespace, ks.spec, {
+      sopsBinary: deps.sopsBinary ?? 'sops',
+      timeoutMs,
+    });
     const built = await buildManifests(
-      { spec: ks.spec, artifactDir: dir, ownerLabels: ownerLabels(input.ref), vars },
-      { kustomizeBinary: deps.kustomizeBinary, timeoutMs }
+      { spec: ks.spec, artifactDir: dir, ownerLabels: ownerLabels(input.ref), vars, decrypt },
+      { kustomizeBinary: deps.kustomizeBinary, timeoutMs, noRemoteBases: deps.noRemoteBases }
     );
     deps.builds.set(buildKey(input), built);
     return built;

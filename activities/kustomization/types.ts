@@ -24,6 +24,8 @@ export interface KustomizationPlan {
   suspended: boolean;
   /** Spec failed validation: the message names every bad field; the object is Stalled until edited. */
   invalidSpec?: string;
+  /** A reference the multi-tenancy lockdown refuses (Flux's AccessDenied); nothing is built or applied. */
+  accessDenied?: string;
   intervalMs: number;
   retryIntervalMs: number;
   timeoutMs: number;

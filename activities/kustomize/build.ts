@@ -6,6 +6,8 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { KustomizationSpec } from '../../api/kustomization.js';
 import { prepareKustomization } from './generate.js';
 import { kustomizeBuild } from './kustomize-cli.js';
+import { assertNoRemoteBases, RemoteBaseError } from './remote-bases.js';
+import type { Decryptor } from './sops.js';
 import { shouldSubstitute, substituteVariables } from './substitute.js';
 
 /** A build failure the same inputs will always reproduce: bad YAML, missing fields, unknown variables. */
@@ -22,6 +24,8 @@ export interface BuildManifestsInput {
   ownerLabels: Record<string, string>;
   /** Substitution variables; undefined when the spec has no postBuild. */
   vars?: Record<string, string>;
+  /** Decrypts SOPS-encrypted objects; undefined when the spec has no decryption. */
+  decrypt?: Decryptor;
 }
 
 export interface BuiltManifests {
@@ -79,15 +83,23 @@ function stamp(obj: KubernetesObject, spec: KustomizationSpec, ownerLabels: Reco
 
 /**
  * Builds the manifests of a Kustomization from an extracted artifact: prepare the kustomization,
- * run kustomize, parse, substitute variables, stamp metadata. Same inputs → same objects and digest.
+ * run kustomize, parse, decrypt, substitute variables, stamp metadata (Flux's order). Same inputs →
+ * same objects and digest.
  */
 export async function buildManifests(
   input: BuildManifestsInput,
-  deps: { kustomizeBinary: string; timeoutMs: number }
+  deps: { kustomizeBinary: string; timeoutMs: number; noRemoteBases?: boolean }
 ): Promise<BuiltManifests> {
   const dir = await resolveBuildPath(input.artifactDir, input.spec.path);
   await prepareKustomization(dir, input.spec);
+  if (deps.noRemoteBases) {
+    await assertNoRemoteBases(path.resolve(input.artifactDir), dir).catch((err: unknown) => {
+      throw err instanceof RemoteBaseError ? new BuildError(err.message) : err;
+    });
+  }
   const parsed = parseManifests(await kustomizeBuild(deps.kustomizeBinary, dir, { timeoutMs: deps.timeoutMs }));
+  // One at a time: each encrypted object costs a sops process.
+  if (input.decrypt) for (const [i, o] of parsed.entries()) parsed[i] = await input.decrypt(o);
   const vars = input.vars;
   const objects = parsed.map((o) => stamp(vars ? substitute(o, vars) : o, input.spec, input.ownerLabels));
   const digest = createHash('sha256');

@@ -6,12 +6,14 @@
  * @module
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
 import { createKubeClients, loadKubeConfig, type KubeClients } from '../../activities/kube/client.js';
 import type { ObjectRef } from '../../api/workflow-ids.js';
+import { codecDataConverter, codecSettingsFromEnv } from '../../workers/codec/data-converter.js';
 import { ExitCode, unavailableError, usageError } from './errors.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
@@ -51,6 +53,19 @@ export const processIo: Io = {
   err: (text) => void process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
 };
+
+/**
+ * The workers' payload codec, from the same BALLAST_CODEC_KEYS_FILE / BALLAST_CODEC_KEY(_ID)
+ * variables: the CLI reads workflow results and sends Updates, which are encrypted when the
+ * workers encrypt.
+ */
+function codecFromEnvironment(): DataConverter | undefined {
+  try {
+    return codecDataConverter(codecSettingsFromEnv());
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+}
 
 export class CliContext {
   private kubeClients?: KubeClients;
@@ -117,9 +132,10 @@ export class CliContext {
 
   private async connect(): Promise<Client> {
     const { temporalAddress: address, temporalNamespace: namespace } = this.opts;
+    const dataConverter = codecFromEnvironment();
     try {
       const connection = await Connection.connect({ address, connectTimeout: '5s' });
-      return new Client({ connection, namespace });
+      return new Client({ connection, namespace, dataConverter });
     } catch (err) {
       throw unavailableError(
         `cannot reach Temporal at ${address}: ${(err as Error).message} (set --temporal-address or TEMPORAL_ADDRESS)`

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { workflowIdFor } from '../../api/workflow-ids.js';
 import { Controller } from '../../workers/controller/controller.js';
 import { configMap, setupGitOps, type GitOpsFixture } from '../support/gitops.js';
+import { DECODED_PAYLOAD, historyText } from '../support/history.js';
 
 /** Per reconcile: ~7 activities × 3 events + workflow tasks + signals. Stated bound, asserted below. */
 const MAX_EVENTS_PER_RECONCILE = 60;
@@ -44,14 +45,15 @@ describe('Kustomization: workflow history over ten revisions', () => {
     const builds = events.filter(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'buildKustomization'
     ).length;
-    const text = JSON.stringify(history);
+    const text = historyText(history);
     t.diagnostic(`${events.length} events, ${builds} reconciles, ${Math.round(text.length / 1024)} KiB of history`);
+    assert.match(text, DECODED_PAYLOAD, 'payloads were decoded, so the search below can find content');
     assert.ok(!text.includes(MARKER), 'manifest content found in workflow history');
     assert.equal(builds, 10, `one build per revision despite two controllers (got ${builds})`);
     assert.ok(events.length <= builds * MAX_EVENTS_PER_RECONCILE, `${events.length} events for ${builds} reconciles`);
     const sourceHistory = await f.ballast.client.workflow
       .getHandle(id.replace('/Kustomization/', '/GitRepository/').replace(/\/app$/, '/repo'))
       .fetchHistory();
-    assert.ok(!JSON.stringify(sourceHistory).includes(MARKER), 'manifest content found in the source workflow history');
+    assert.ok(!historyText(sourceHistory).includes(MARKER), 'manifest content found in the source workflow history');
   });
 });

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { installCrds } from '../../client/install-crds.js';
 import { toolPath } from '../../tools/toolchain/build.js';
-import { loadConfig } from '../../workers/config.js';
+import { codecDataConverter } from '../../workers/codec/data-converter.js';
+import { loadConfig, type Config } from '../../workers/config.js';
 import { Controller } from '../../workers/controller/controller.js';
 import { createBallastWorker } from '../../workers/temporal-worker.js';
 import type { TestEnv } from './local-env.js';
@@ -33,7 +34,11 @@ export interface BallastHarness {
 export async function startBallast(
   env: TestEnv,
   namespace: string,
-  opts: { worker?: boolean } = {}
+  opts: {
+    worker?: boolean;
+    /** Worker configuration on top of the test defaults (e.g. the tenancy lockdown). */
+    config?: Partial<Config>;
+  } = {}
 ): Promise<BallastHarness> {
   const kc = new KubeConfig();
   kc.loadFromFile(env.kubeconfigPath);
@@ -50,13 +55,20 @@ export async function startBallast(
       clusterName,
       artifactDir,
       kustomizeBinary: toolPath('kustomize'),
+      sopsBinary: toolPath('sops'),
       helmBinary: toolPath('helm'),
       // stop() cancels in-flight activities at once, as before the production default of 30s.
       shutdownGrace: '0s',
+      ...opts.config,
     }
   );
   const connection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection, namespace: env.temporalNamespace });
+  // The controller's client encrypts like the worker when opts.config sets codec keys.
+  const client = new Client({
+    connection,
+    namespace: env.temporalNamespace,
+    dataConverter: codecDataConverter(config),
+  });
   const log = pino({ level: process.env.BALLAST_TEST_LOG ?? 'warn' });
   const controller = new Controller({ kubeConfig: kc, temporal: client, taskQueue, clusterName, log, namespace });
   const worker =

@@ -30,7 +30,10 @@ export interface GitOpsFixture {
   close(): Promise<void>;
 }
 
-export async function setupGitOps(prefix: string, opts: { worker?: boolean } = {}): Promise<GitOpsFixture> {
+export async function setupGitOps(
+  prefix: string,
+  opts: Parameters<typeof startBallast>[2] = {}
+): Promise<GitOpsFixture> {
   const env = await useLocalEnv();
   const repo = await createGitFixture();
   const server = await startGitHttpServer({ projectRoot: repo.projectRoot });

@@ -31,6 +31,7 @@ export function startWorkerProcess(
       BALLAST_CLUSTER_NAME: h.clusterName,
       BALLAST_ARTIFACT_DIR: h.artifactDir,
       BALLAST_KUSTOMIZE: toolPath('kustomize'),
+      BALLAST_SOPS: toolPath('sops'),
       BALLAST_HELM: toolPath('helm'),
       BALLAST_LOG_LEVEL: 'info',
       ...extraEnv,

@@ -6,6 +6,8 @@ import {
   KWOK_VERSION,
   TEMPORAL_CLI_VERSION,
   CRANE_VERSION,
+  SOPS_VERSION,
+  AGE_VERSION,
 } from './versions.js';
 
 /** How one binary is produced: `go install pkg@version`, or `go build` inside the helper module `tools/gomod`. */
@@ -22,7 +24,9 @@ export type ToolName =
   | 'kwok'
   | 'helm'
   | 'kustomize'
-  | 'crane';
+  | 'crane'
+  | 'sops'
+  | 'age-keygen';
 
 const k8sVersionFlags = (() => {
   const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
@@ -43,6 +47,8 @@ export const TOOLS: Record<ToolName, ToolRecipe> = {
   },
   temporal: { kind: 'go-install', pkg: 'github.com/temporalio/cli/cmd/temporal', version: TEMPORAL_CLI_VERSION },
   crane: { kind: 'go-install', pkg: 'github.com/google/go-containerregistry/cmd/crane', version: CRANE_VERSION },
+  sops: { kind: 'go-install', pkg: 'github.com/getsops/sops/v3/cmd/sops', version: SOPS_VERSION },
+  'age-keygen': { kind: 'go-install', pkg: 'filippo.io/age/cmd/age-keygen', version: AGE_VERSION },
   etcd: { kind: 'gomod-build', pkg: './cmd/etcd', version: ETCD_VERSION },
   'kube-apiserver': {
     kind: 'gomod-build',

@@ -13,3 +13,7 @@ export const HELM_VERSION = 'v4.3.1';
 export const KUSTOMIZE_VERSION = 'v5.8.2';
 /** crane's `registry serve` is the OCI registry on loopback that tests push Helm charts to. */
 export const CRANE_VERSION = 'v0.22.1';
+/** sops decrypts SOPS-encrypted manifests for Kustomizations with `spec.decryption.provider: sops`. */
+export const SOPS_VERSION = 'v3.13.3';
+/** age-keygen makes the age keys tests encrypt with; v1.3.1 is the age sops v3.13.3 itself requires. */
+export const AGE_VERSION = 'v1.3.1';

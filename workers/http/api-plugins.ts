@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { KubeClients } from '../../activities/kube/client.js';
 import { notConfigured, parseSecretRef, secretTokenSource } from './api-auth.js';
 import { reconcileApiRoutes } from './api.js';
+import { codecServerRoutes, type CodecServerOptions } from './codec-server.js';
 import { openApiRoute } from './openapi.js';
 import { receiverRoutes, type ReceiverDirectory } from './receivers/routes.js';
 
@@ -22,12 +23,14 @@ export interface ControllerRoutesOptions {
   /** `namespace/name` of the API token Secret; the reconcile API refuses every call without it. */
   apiTokenSecret?: string;
   receivers: ReceiverDirectory;
+  /** The payload codec server, served when codec keys are configured (authenticated like the API). */
+  codecServer?: Omit<CodecServerOptions, 'token'>;
   log: Logger;
   /** Largest webhook body in bytes; Flux's 3 MiB by default. */
   webhookBodyLimit?: number;
 }
 
-/** The reconcile API, its OpenAPI document and the webhook receivers. */
+/** The reconcile API, its OpenAPI document, the webhook receivers and (with codec keys) the codec server. */
 export function controllerRoutes(opts: ControllerRoutesOptions): FastifyPluginAsync[] {
   const token = opts.apiTokenSecret ? secretTokenSource(opts.kube, parseSecretRef(opts.apiTokenSecret)) : notConfigured;
   return [
@@ -40,5 +43,6 @@ export function controllerRoutes(opts: ControllerRoutesOptions): FastifyPluginAs
       log: opts.log,
       bodyLimit: opts.webhookBodyLimit,
     }),
+    ...(opts.codecServer ? [codecServerRoutes({ ...opts.codecServer, token })] : []),
   ];
 }

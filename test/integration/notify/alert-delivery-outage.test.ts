@@ -23,7 +23,7 @@ import { eventually, TestCluster } from '../../support/cluster.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
 import { startWorkerProcess, type WorkerProcess } from '../../support/worker-process.js';
-import { historyText } from './history-text.js';
+import { historyText } from '../../support/history.js';
 
 const TOKEN = `hmac-${randomBytes(12).toString('hex')}`;
 const HOOK_PATH = `/hooks/T0/${randomBytes(12).toString('hex')}`;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import ignore from 'ignore';
 import { TOOLS } from '../../../tools/toolchain/tools.js';
-import { HELM_VERSION, KUSTOMIZE_VERSION } from '../../../tools/toolchain/versions.js';
+import { HELM_VERSION, KUSTOMIZE_VERSION, SOPS_VERSION } from '../../../tools/toolchain/versions.js';
 import { ROOT } from './compose-file.js';
 import { importGraph } from './import-graph.js';
 
@@ -22,6 +22,8 @@ describe('Dockerfile', () => {
     assert.equal(arg('KUSTOMIZE_VERSION'), KUSTOMIZE_VERSION);
     assert.ok(dockerfile.includes(`"${TOOLS.helm.pkg}@\${HELM_VERSION}"`), 'helm package');
     assert.ok(dockerfile.includes(`"${TOOLS.kustomize.pkg}@\${KUSTOMIZE_VERSION}"`), 'kustomize package');
+    assert.equal(arg('SOPS_VERSION'), SOPS_VERSION);
+    assert.ok(dockerfile.includes(`"${TOOLS.sops.pkg}@\${SOPS_VERSION}"`), 'sops package');
     for (const flag of TOOLS.helm.ldflags ?? []) {
       assert.ok(dockerfile.includes(flag.replace(HELM_VERSION, '${HELM_VERSION}')), `helm ldflag ${flag}`);
     }

@@ -1,7 +1,7 @@
 /**
  * Everything a workflow history holds, as text: strings as they are and payload bytes decoded as
- * UTF-8. `JSON.stringify` of a history shows payloads as byte arrays, which a secret scan would
- * read straight past.
+ * UTF-8. `JSON.stringify` of a history shows payloads as base64 (the protobuf messages' `toJSON`),
+ * which a search for content — a secret, a manifest — would read straight past.
  */
 export function historyText(value: unknown): string {
   const parts: string[] = [];
@@ -14,3 +14,6 @@ export function historyText(value: unknown): string {
   walk(value);
   return parts.join('\n');
 }
+
+/** A workflow input field every reconcile carries: its presence proves the payloads were decoded. */
+export const DECODED_PAYLOAD = /"generation":\d/;
