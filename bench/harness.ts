@@ -1,0 +1,278 @@
+/**
+ * One benchmark run: N Kustomizations (or HelmReleases) created at once against the local
+ * environment, timed until all are Ready, with what it cost the apiserver, the Ballast processes
+ * and the Temporal server; then the floor (the same objects applied directly) for comparison.
+ *
+ * @example
+ * const result = await runBench({ kind: 'kustomization', count: 100, sources: '1' });
+ */
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { workflowIdFor } from '../api/workflow-ids.js';
+import { installCrds } from '../client/install-crds.js';
+import { startLocalEnv } from '../tools/localenv/index.js';
+import { KUBERNETES_VERSION, TEMPORAL_CLI_VERSION } from '../tools/toolchain/versions.js';
+import { apiserverRequestTotal } from './apiserver-requests.js';
+import { cleanup } from './cleanup.js';
+import { startBallastProcesses, type BallastProcess } from './ballast-processes.js';
+import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
+import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
+import { findTemporalServerPid, ProcessTracker, round } from './proc-stats.js';
+import { prepareWorkload, type BenchKind, type ObjectToCreate, type SourcesMode } from './sources.js';
+import { waitAllReady } from './wait-ready.js';
+import { appNames } from './workload.js';
+
+/** What to run. */
+export interface BenchOptions {
+  kind: BenchKind;
+  count: number;
+  sources: SourcesMode;
+  /**
+   * Give up waiting for all-Ready after this long; default 10 minutes + 2 s per object, longer than
+   * an activity's start-to-close timeout, so a lost activity shows as a slow tail, not a failed run.
+   */
+  timeoutMs?: number;
+  /** Directory for the Ballast processes' logs; default a fresh temporary one. */
+  logDir?: string;
+  log?: (line: string) => void;
+}
+
+/** CPU seconds used during the run and peak RSS, per process. */
+export type ProcessCosts = Record<string, { cpuSeconds: number; peakRssMiB: number }>;
+
+/** Everything one run measured. */
+export interface BenchResult {
+  kind: BenchKind;
+  count: number;
+  sources: SourcesMode;
+  startedAt: string;
+  machine: { cores: number; cpu: string; memoryGiB: number; platform: string };
+  versions: { node: string; temporalCli: string; kubernetes: string };
+  /** `own`: started for this run; `shared`: the one named by BALLAST_TEST_* (other clients add noise). */
+  environment: 'own' | 'shared';
+  ballast: {
+    /** Seconds from the first create to every object Ready. */
+    readySeconds: number;
+    /** Seconds from the first create to the first object Ready. */
+    firstReadySeconds: number;
+    /** Seconds by which half (p50) and 95 % (p95) of the objects were Ready (seen by a 1 s poll). */
+    p50ReadySeconds: number;
+    p95ReadySeconds: number;
+    readyObjects: number;
+    /** Requests the apiserver served during the run, all clients. */
+    apiserverRequests: number;
+    /** Of those, the benchmark's own (creates and Ready polls). */
+    harnessRequests: number;
+    processes: ProcessCosts;
+    /** Why a process is missing from `processes`, when one is. */
+    notes: string[];
+    /** Histories of a sample of the N objects' workflows (one reconcile each). */
+    history: HistoryStats;
+    /** Histories of a sample of the source workflows. */
+    sourceHistory: HistoryStats;
+  };
+  floor: { seconds: number; concurrency: number; objects: number; apiserverRequests: number };
+  /** ballast.readySeconds / floor.seconds. */
+  ballastOverFloor: number;
+}
+
+const HISTORY_SAMPLE = 5;
+
+/** Runs the benchmark once; starts (and stops) its own local environment unless BALLAST_TEST_* name one. */
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  if (!Number.isInteger(opts.count) || opts.count < 1)
+    throw new Error(`benchmark: count must be a positive whole number, got ${opts.count}`);
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const shared = sharedEnv();
+  const own = shared ? undefined : await startLocalEnv({ log });
+  const env = shared ?? {
+    kubeconfigPath: own!.kubeconfigPath,
+    temporalAddress: own!.temporal.address,
+    temporalNamespace: own!.temporal.namespace,
+  };
+  try {
+    return await runAgainst(env, own ? 'own' : 'shared', opts, log);
+  } finally {
+    await own?.stop();
+  }
+}
+
+interface EnvRef {
+  kubeconfigPath: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+}
+
+function sharedEnv(): EnvRef | undefined {
+  const { BALLAST_TEST_KUBECONFIG: kubeconfigPath, BALLAST_TEST_TEMPORAL_ADDRESS: temporalAddress } = process.env;
+  return kubeconfigPath && temporalAddress
+    ? { kubeconfigPath, temporalAddress, temporalNamespace: 'default' }
+    : undefined;
+}
+
+async function runAgainst(
+  env: EnvRef,
+  environment: BenchResult['environment'],
+  opts: BenchOptions,
+  log: (line: string) => void
+): Promise<BenchResult> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.kubeconfigPath);
+  await installCrds(kc);
+  const core = kc.makeApiClient(CoreV1Api);
+  const id = randomBytes(3).toString('hex');
+  const ns = `bench-${id}`;
+  const floorNs = `bench-floor-${id}`;
+  const names = appNames(opts.count);
+  const logDir = opts.logDir ?? (await mkdtemp(path.join(tmpdir(), 'ballast-bench-')));
+  await mkdir(logDir, { recursive: true });
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'ballast-bench-artifacts-'));
+  const target = {
+    ...env,
+    taskQueue: `bench-${id}`,
+    clusterName: `bench-${id}`,
+    artifactDir,
+    namespace: ns,
+  };
+  const workload = await prepareWorkload(opts.kind, names, opts.sources);
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const temporal = new Client({ connection, namespace: env.temporalNamespace });
+  let ballast: BallastProcess[] = [];
+  try {
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    log(`bench: ${opts.count} ${opts.kind}s, sources ${opts.sources}, namespace ${ns}, logs ${logDir}`);
+    ballast = await startBallastProcesses(target, logDir);
+    const { tracker, notes } = trackProcesses(ballast, env.temporalAddress);
+    const before = await apiserverRequestTotal(kc);
+    tracker.start();
+    const started = performance.now();
+    const harnessRequests = { n: 0 };
+    await createAll(kc, ns, [...workload.sources, ...workload.objects], harnessRequests);
+    const ready = await waitAllReady(kc, ns, workload.readyKind, opts.count, started, harnessRequests, {
+      timeoutMs: opts.timeoutMs ?? 600_000 + 2_000 * opts.count,
+      log,
+    });
+    const processes = tracker.stop();
+    const apiserverRequests = (await apiserverRequestTotal(kc)) - before - 1;
+    log(`bench: all ${opts.count} Ready in ${ready.allSeconds.toFixed(1)} s`);
+    const wf = (kind: string, name: string): string =>
+      workflowIdFor({ cluster: target.clusterName, kind, namespace: ns, name });
+    const history = await sampleHistories(
+      temporal,
+      spreadSample(workload.objects, HISTORY_SAMPLE).map((o) => wf(o.kind.kind, o.name))
+    );
+    const sourceHistory = await sampleHistories(
+      temporal,
+      spreadSample(workload.sources, HISTORY_SAMPLE).map((o) => wf(o.kind.kind, o.name))
+    );
+    const floor = await runFloor(kc, core, floorNs, names, log);
+    return {
+      kind: opts.kind,
+      count: opts.count,
+      sources: opts.sources,
+      startedAt: new Date().toISOString(),
+      machine: {
+        cores: os.availableParallelism(),
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+        platform: `${os.platform()} ${os.release()}`,
+      },
+      versions: { node: process.version, temporalCli: TEMPORAL_CLI_VERSION, kubernetes: KUBERNETES_VERSION },
+      environment,
+      ballast: {
+        readySeconds: round(ready.allSeconds, 2),
+        firstReadySeconds: round(ready.firstSeconds, 2),
+        p50ReadySeconds: round(ready.p50Seconds, 2),
+        p95ReadySeconds: round(ready.p95Seconds, 2),
+        readyObjects: ready.count,
+        apiserverRequests,
+        harnessRequests: harnessRequests.n,
+        processes,
+        notes,
+        history,
+        sourceHistory,
+      },
+      floor,
+      ballastOverFloor: round(ready.allSeconds / floor.seconds, 1),
+    };
+  } finally {
+    await cleanup(
+      kc,
+      [ns, floorNs],
+      [workload.readyKind, ...new Set(workload.sources.map((o) => o.kind))],
+      ballast,
+      log
+    );
+    await connection.close();
+    await workload.close();
+    await rm(artifactDir, { recursive: true, force: true });
+  }
+}
+
+/** The worker and controller (started here) and the Temporal server (found by its port), or a note why not. */
+function trackProcesses(
+  ballast: BallastProcess[],
+  temporalAddress: string
+): { tracker: ProcessTracker; notes: string[] } {
+  const pids: Record<string, { pid: number; ownLifetime: boolean }> = {};
+  for (const p of ballast) pids[p.name] = { pid: p.pid, ownLifetime: true };
+  const notes: string[] = [];
+  const port = Number(temporalAddress.split(':').pop());
+  const temporalPid = findTemporalServerPid(port);
+  if (temporalPid !== undefined) pids.temporal = { pid: temporalPid, ownLifetime: false };
+  else
+    notes.push(
+      `temporal: no local 'temporal server start-dev --port ${port}' process found (remote server?); its costs are not measured`
+    );
+  return { tracker: new ProcessTracker(pids), notes };
+}
+
+/** Creates every object at once (bounded, so 1000 creates do not open 1000 sockets). */
+async function createAll(
+  kc: KubeConfig,
+  ns: string,
+  objects: ObjectToCreate[],
+  requests: { n: number }
+): Promise<void> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const limit = pLimit(32);
+  await Promise.all(
+    objects.map((o) =>
+      limit(() => {
+        requests.n++;
+        return custom.createNamespacedCustomObject({
+          group: o.kind.group,
+          version: o.kind.version,
+          plural: o.kind.plural,
+          namespace: ns,
+          body: {
+            apiVersion: o.kind.apiVersion,
+            kind: o.kind.kind,
+            metadata: { name: o.name, namespace: ns },
+            spec: o.spec,
+          },
+        });
+      })
+    )
+  );
+}
+
+async function runFloor(
+  kc: KubeConfig,
+  core: CoreV1Api,
+  ns: string,
+  names: string[],
+  log: (line: string) => void
+): Promise<BenchResult['floor']> {
+  await core.createNamespace({ body: { metadata: { name: ns } } });
+  const before = await apiserverRequestTotal(kc);
+  const seconds = await measureFloor(kc, ns, names);
+  const apiserverRequests = (await apiserverRequestTotal(kc)) - before - 1;
+  log(`bench: floor: ${names.length * 4} objects applied in ${seconds.toFixed(1)} s`);
+  return { seconds: round(seconds, 2), concurrency: FLOOR_CONCURRENCY, objects: names.length * 4, apiserverRequests };
+}
