@@ -39,7 +39,7 @@ export async function waitAllReady(
     const ready = readyAt.size;
     if (ready >= count) {
       const times = [...readyAt.values()].sort((a, b) => a - b);
-      const at = (q: number): number => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? elapsed;
+      const at = (q: number): number => nearestRank(times, q) ?? elapsed;
       return { allSeconds: elapsed, firstSeconds: at(0), p50Seconds: at(0.5), p95Seconds: at(0.95), count: ready };
     }
     if (elapsed - lastLogged >= 10) {
@@ -63,4 +63,9 @@ function notReadyMessage(items: ListedObject[], count: number, ready: number, el
       return `  ${o.metadata.name}: ${c ? `${c.reason ?? ''}: ${c.message ?? ''}` : 'no Ready condition yet'}`;
     });
   return `benchmark: only ${ready}/${count} Ready after ${elapsed.toFixed(0)} s; for example:\n${stragglers.join('\n')}`;
+}
+
+/** Nearest-rank percentile of ascending `sorted` (q in 0..1); q = 0 is the first value, not index -1. */
+export function nearestRank(sorted: readonly number[], q: number): number | undefined {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
