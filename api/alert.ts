@@ -7,23 +7,7 @@
  */
 import { z } from 'zod';
 import { LocalObjectReferenceSchema, ObjectMetaSchema, type KindDescriptor } from './meta.js';
-import { NOTIFICATION_API_VERSION } from './provider.js';
-
-/** Kinds an Alert may select events from (Flux's enum). */
-export const EVENT_SOURCE_KINDS = [
-  'Bucket',
-  'GitRepository',
-  'Kustomization',
-  'HelmRelease',
-  'HelmChart',
-  'HelmRepository',
-  'ImageRepository',
-  'ImagePolicy',
-  'ImageUpdateAutomation',
-  'OCIRepository',
-  'ArtifactGenerator',
-  'ExternalArtifact',
-] as const;
+import { NOTIFICATION_API_VERSION, NOTIFICATION_OBJECT_KINDS } from './provider.js';
 
 /**
  * A message filter: a Go regular expression. Ballast evaluates it with JavaScript's engine, which
@@ -36,7 +20,7 @@ const MessageRegexSchema = z.string().refine((expr) => compileGoRegex(expr) !== 
 /** One entry of `spec.eventSources` (Flux's CrossNamespaceObjectReference). */
 export const EventSourceSchema = z.object({
   apiVersion: z.string().optional().describe('API version of the referent.'),
-  kind: z.enum(EVENT_SOURCE_KINDS).describe('Kind of the referent.'),
+  kind: z.enum(NOTIFICATION_OBJECT_KINDS).describe('Kind of the referent.'),
   name: z.string().min(1).max(253).describe('Name of the referent, or * for every object of the kind.'),
   namespace: z.string().min(1).max(253).optional().describe("Namespace of the referent; the Alert's by default."),
   matchLabels: z

@@ -135,6 +135,25 @@ export type ProviderSpec = z.infer<typeof ProviderSpecSchema>;
 /** `notification.toolkit.fluxcd.io/v1beta3`. */
 export const NOTIFICATION_API_VERSION = 'notification.toolkit.fluxcd.io/v1beta3';
 
+/**
+ * The kinds notification objects may name (Flux's CrossNamespaceObjectReference enum): the event
+ * sources of an Alert and the targets of a Receiver.
+ */
+export const NOTIFICATION_OBJECT_KINDS = [
+  'Bucket',
+  'GitRepository',
+  'Kustomization',
+  'HelmRelease',
+  'HelmChart',
+  'HelmRepository',
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
+  'OCIRepository',
+  'ArtifactGenerator',
+  'ExternalArtifact',
+] as const;
+
 /** Flux's default timeout of one send. */
 export const DEFAULT_PROVIDER_TIMEOUT = '15s';
 

@@ -15,6 +15,7 @@ import {
   READY_PRINTER_COLUMNS,
   type KindDescriptor,
 } from './meta.js';
+import { NOTIFICATION_OBJECT_KINDS } from './provider.js';
 import { sha256Hex } from './sha256.js';
 
 /** Every sender type Flux knows, in Flux's order. */
@@ -36,26 +37,10 @@ export const RECEIVER_TYPES = [
 /** A Receiver's `spec.type`. */
 export type ReceiverType = (typeof RECEIVER_TYPES)[number];
 
-/** Kinds a Receiver may target (Flux's CRD enum). */
-export const RECEIVER_TARGET_KINDS = [
-  'Bucket',
-  'GitRepository',
-  'Kustomization',
-  'HelmRelease',
-  'HelmChart',
-  'HelmRepository',
-  'ImageRepository',
-  'ImagePolicy',
-  'ImageUpdateAutomation',
-  'OCIRepository',
-  'ArtifactGenerator',
-  'ExternalArtifact',
-] as const;
-
 /** An entry of `spec.resources`: one object by name, or every object of a kind with `name: '*'` and matchLabels. */
 export const ReceiverResourceSchema = z.object({
   apiVersion: z.string().optional().describe('API version of the referent; a Flux default for Flux kinds when empty.'),
-  kind: z.enum(RECEIVER_TARGET_KINDS).describe('Kind of the referent.'),
+  kind: z.enum(NOTIFICATION_OBJECT_KINDS).describe('Kind of the referent.'),
   name: z.string().min(1).max(253).describe('Name of the referent, or * for every object matching matchLabels.'),
   namespace: z.string().min(1).max(253).optional().describe("Namespace of the referent; the Receiver's when empty."),
   matchLabels: z
