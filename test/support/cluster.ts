@@ -72,6 +72,24 @@ export class TestCluster {
     }
   }
 
+  /** Waits until the Flux object exists and `pred` holds; a timeout reports its status. */
+  waitForFlux(
+    kind: KindDescriptor,
+    namespace: string,
+    name: string,
+    pred: (o: FluxObject) => boolean,
+    timeoutMs = 90_000
+  ): Promise<FluxObject> {
+    return eventually(
+      async () => {
+        const o = await this.getFlux(kind, namespace, name);
+        return o && pred(o) ? o : undefined;
+      },
+      async () => JSON.stringify((await this.getFlux(kind, namespace, name))?.status ?? 'absent'),
+      timeoutMs
+    );
+  }
+
   /** Merge-patches a Flux object's spec or metadata. */
   async patchFlux(kind: KindDescriptor, namespace: string, name: string, body: Record<string, unknown>): Promise<void> {
     const { setHeaderOptions, PatchStrategy } = await import('@kubernetes/client-node');

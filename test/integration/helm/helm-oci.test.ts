@@ -48,14 +48,7 @@ describe('HelmRelease from an OCI HelmRepository (crane registry on loopback, re
   });
 
   const waitFor = (name: string, pred: (o: FluxObject) => boolean): Promise<FluxObject> =>
-    eventually(
-      async () => {
-        const o = await cluster.getFlux(HelmReleaseKind, ns, name);
-        return o && pred(o) ? o : undefined;
-      },
-      async () => JSON.stringify((await cluster.getFlux(HelmReleaseKind, ns, name))?.status ?? 'absent'),
-      90_000
-    );
+    cluster.waitForFlux(HelmReleaseKind, ns, name, pred);
   const release = (name: string, version: string) =>
     cluster.createFlux(HelmReleaseKind, ns, name, {
       interval: '1h',

@@ -9,7 +9,7 @@ import { HelmRepositoryKind } from '../../../api/helmrepository.js';
 import { helmChartNameFor } from '../../../api/helm-release-name.js';
 import { startChartRepo, writeTestChart, type ChartRepo } from '../../../tools/localenv/chart-repo.js';
 import { startBallast, type BallastHarness } from '../../support/ballast.js';
-import { condition, eventually, TestCluster, type FluxObject } from '../../support/cluster.js';
+import { condition, TestCluster, type FluxObject } from '../../support/cluster.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
 
@@ -41,14 +41,7 @@ describe('HelmChart valuesFiles', () => {
   });
 
   const waitFor = (kind: typeof HelmReleaseKind, name: string, pred: (o: FluxObject) => boolean) =>
-    eventually(
-      async () => {
-        const o = await cluster.getFlux(kind, ns, name);
-        return o && pred(o) ? o : undefined;
-      },
-      async () => JSON.stringify((await cluster.getFlux(kind, ns, name))?.status ?? 'absent'),
-      90_000
-    );
+    cluster.waitForFlux(kind, ns, name, pred);
   const release = (name: string, valuesFiles: string[]) =>
     cluster.createFlux(HelmReleaseKind, ns, name, {
       interval: '1h',

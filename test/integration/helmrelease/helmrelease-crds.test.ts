@@ -7,7 +7,7 @@ import { HelmReleaseKind } from '../../../api/helmrelease.js';
 import { HelmRepositoryKind } from '../../../api/helmrepository.js';
 import { startChartRepo, writeTestChart, type ChartRepo } from '../../../tools/localenv/chart-repo.js';
 import { startBallast, type BallastHarness } from '../../support/ballast.js';
-import { condition, eventually, TestCluster, type FluxObject } from '../../support/cluster.js';
+import { condition, TestCluster, type FluxObject } from '../../support/cluster.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
 
@@ -72,14 +72,7 @@ describe('HelmRelease: the crds policies Helm lacks', () => {
   });
 
   const waitFor = (name: string, pred: (o: FluxObject) => boolean): Promise<FluxObject> =>
-    eventually(
-      async () => {
-        const o = await cluster.getFlux(HelmReleaseKind, ns, name);
-        return o && pred(o) ? o : undefined;
-      },
-      async () => JSON.stringify((await cluster.getFlux(HelmReleaseKind, ns, name))?.status ?? 'absent'),
-      90_000
-    );
+    cluster.waitForFlux(HelmReleaseKind, ns, name, pred);
   const specProps = async (plural: string): Promise<string[]> => {
     const o = (await cluster.get(
       'apiextensions.k8s.io/v1',

@@ -7,7 +7,7 @@ import { HelmReleaseKind } from '../../../api/helmrelease.js';
 import { HelmRepositoryKind } from '../../../api/helmrepository.js';
 import { startChartRepo, writeTestChart, type ChartRepo } from '../../../tools/localenv/chart-repo.js';
 import { startBallast, type BallastHarness } from '../../support/ballast.js';
-import { condition, eventually, TestCluster, type FluxObject } from '../../support/cluster.js';
+import { condition, TestCluster, type FluxObject } from '../../support/cluster.js';
 import { useLocalEnv, type TestEnv } from '../../support/local-env.js';
 import { uniqueName } from '../../support/names.js';
 
@@ -37,16 +37,8 @@ describe('HelmRelease: postRenderers', () => {
     await env?.release();
   });
 
-  const get = (): Promise<FluxObject | undefined> => cluster.getFlux(HelmReleaseKind, ns, 'app');
   const waitFor = (pred: (o: FluxObject) => boolean): Promise<FluxObject> =>
-    eventually(
-      async () => {
-        const o = await get();
-        return o && pred(o) ? o : undefined;
-      },
-      async () => JSON.stringify((await get())?.status ?? 'absent'),
-      90_000
-    );
+    cluster.waitForFlux(HelmReleaseKind, ns, 'app', pred);
   const configMap = async (): Promise<ConfigMap> =>
     (await cluster.get('v1', 'ConfigMap', ns, 'app-config')) as ConfigMap;
   const labelPass = (value: string) => ({
