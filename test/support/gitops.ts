@@ -32,9 +32,15 @@ export interface GitOpsFixture {
 
 export async function setupGitOps(
   prefix: string,
-  opts: Parameters<typeof startBallast>[2] = {}
+  opts: Parameters<typeof startBallast>[2] & {
+    /** Another Temporal server than the environment's dev server (e.g. a PostgreSQL-backed cluster). */
+    temporal?: { address: string; namespace: string };
+  } = {}
 ): Promise<GitOpsFixture> {
-  const env = await useLocalEnv();
+  const shared = await useLocalEnv();
+  const env = opts.temporal
+    ? { ...shared, temporalAddress: opts.temporal.address, temporalNamespace: opts.temporal.namespace }
+    : shared;
   const repo = await createGitFixture();
   const server = await startGitHttpServer({ projectRoot: repo.projectRoot });
   const ns = uniqueName(prefix);

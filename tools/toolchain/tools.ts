@@ -5,6 +5,7 @@ import {
   KUSTOMIZE_VERSION,
   KWOK_VERSION,
   TEMPORAL_CLI_VERSION,
+  TEMPORAL_SERVER_VERSION,
   CRANE_VERSION,
   SOPS_VERSION,
   AGE_VERSION,
@@ -17,6 +18,8 @@ export type ToolRecipe =
 
 export type ToolName =
   | 'temporal'
+  | 'temporal-server'
+  | 'temporal-sql-tool'
   | 'etcd'
   | 'kube-apiserver'
   | 'kube-controller-manager'
@@ -46,6 +49,13 @@ export const TOOLS: Record<ToolName, ToolRecipe> = {
     ldflags: [`-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`],
   },
   temporal: { kind: 'go-install', pkg: 'github.com/temporalio/cli/cmd/temporal', version: TEMPORAL_CLI_VERSION },
+  // The production server and its schema tool (PostgreSQL schemas are embedded in it: --schema-name).
+  'temporal-server': { kind: 'go-install', pkg: 'go.temporal.io/server/cmd/server', version: TEMPORAL_SERVER_VERSION },
+  'temporal-sql-tool': {
+    kind: 'go-install',
+    pkg: 'go.temporal.io/server/cmd/tools/sql',
+    version: TEMPORAL_SERVER_VERSION,
+  },
   crane: { kind: 'go-install', pkg: 'github.com/google/go-containerregistry/cmd/crane', version: CRANE_VERSION },
   sops: { kind: 'go-install', pkg: 'github.com/getsops/sops/v3/cmd/sops', version: SOPS_VERSION },
   'age-keygen': { kind: 'go-install', pkg: 'filippo.io/age/cmd/age-keygen', version: AGE_VERSION },

@@ -7,6 +7,11 @@ export const KUBERNETES_VERSION = 'v1.34.4';
 export const ETCD_VERSION = 'v3.6.4';
 /** Newest temporal CLI whose go.mod has no replace directive (v1.6+ replace ./cliext, which `go install` refuses). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+/**
+ * The Temporal server the CLI above embeds (its go.mod requires go.temporal.io/server v1.29.1), built
+ * on its own so a test can run it as a multi-process cluster on PostgreSQL like a production install.
+ */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 export const KWOK_VERSION = 'v0.8.0';
 export const HELM_VERSION = 'v4.3.1';
 /** v5.8.3 requires go 1.27; v5.8.2 is the newest that builds with the machine's Go 1.26. */
