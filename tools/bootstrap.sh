@@ -27,21 +27,26 @@ if [ ! -f "$STAMP" ] || ! cmp -s package-lock.json "$STAMP"; then
   cp package-lock.json "$STAMP"
 fi
 
-# The Temporal UI browser test drives Debian's Chromium, never a downloaded browser.
-ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return 0
+# Debian packages some tests run for real: the Temporal UI browser test drives Debian's Chromium
+# (never a downloaded browser); the production-cluster test runs the Temporal server on PostgreSQL.
+ensure_debian_packages() {
+  missing=""
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$missing postgresql"
+  [ -z "$missing" ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "bootstrap: installing Debian's chromium for the browser test"
+    echo "bootstrap: installing Debian packages for the tests:$missing"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
   else
-    echo "bootstrap: /usr/bin/chromium is missing and this user cannot install it; run: sudo apt-get install chromium" >&2
+    echo "bootstrap: missing Debian packages$missing and this user cannot install them; run: sudo apt-get install$missing" >&2
   fi
 }
 
 task="$1"; shift
 case "$task" in
-  test) ensure_chromium ;;
+  test) ensure_debian_packages ;;
 esac
 # Only the tasks that run the local environment need the infrastructure binaries.
 case "$task" in
