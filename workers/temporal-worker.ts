@@ -11,6 +11,7 @@ import { LocalArtifactStore } from '../activities/source/artifact-store.js';
 import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
 import { codecDataConverter } from './codec/data-converter.js';
 import type { Config } from './config.js';
+import { heartbeatWhileRunning } from './activity-heartbeats.js';
 import { createLogger } from './logger.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker-metrics.js';
 import { installTemporalRuntime, type RuntimeInstall } from './temporal-runtime.js';
@@ -67,7 +68,11 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
     // On shutdown in-flight activities get this long to finish before they are cancelled.
     shutdownGraceTime: parseDuration(config.shutdownGrace),
     sinks: metrics.sinks,
-    interceptors: metrics.interceptors,
+    // Heartbeats let the server retry an attempt lost on its way to this worker in seconds.
+    interceptors: {
+      ...metrics.interceptors,
+      activity: [heartbeatWhileRunning(), ...(metrics.interceptors.activity ?? [])],
+    },
     activities: createActivities({
       kube,
       fieldManager: config.fieldManager,

@@ -1,7 +1,13 @@
 /** Activity option classes every reconcile workflow shares. */
 
-/** Kubernetes reads and writes: quick, retried with backoff, bounded so a dead apiserver fails the pass. */
+/**
+ * Kubernetes reads and writes: quick, retried with backoff, bounded so a dead apiserver fails the
+ * pass. The heartbeat timeout is for liveness only: the worker heartbeats every activity that has
+ * one (workers/activity-heartbeats.ts), so an attempt the server recorded as started on a worker
+ * that died or never received it is retried after 30 s instead of its whole start-to-close timeout.
+ */
 export const shortIo = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 } as const;

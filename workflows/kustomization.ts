@@ -3,7 +3,14 @@
  * load → (finalize | suspend | dependencies | source) → build → validate → apply → prune →
  * health → status, then wait for a request or the interval.
  */
-import { CancellationScope, condition, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type {
   ArtifactRef,
@@ -39,6 +46,11 @@ export interface KustomizationState {
   lastAttemptedRevision?: string;
   /** The last revision that applied and passed its health checks: the rollback target. */
   lastHealthy?: ArtifactRef;
+  /**
+   * What the last pass that found the source or a dependency not ready wrote (reason, message,
+   * generation, request token); a pass that would write the same skips writeStatus.
+   */
+  waitingWritten?: string;
 }
 
 export interface KustomizationWorkflowInput {
@@ -115,11 +127,53 @@ async function finish(
   status: Omit<StatusInput, 'ref'>
 ): Promise<PassOutcome<KustomizationState>> {
   await io.writeStatus({ ref, lastHandledReconcileAt: plan.requestedAt, ...status });
-  upsertSearchAttributes([
-    { key: BallastReady, value: result.ready },
-    ...(result.revision ? [{ key: BallastRevision, value: result.revision }] : []),
-  ]);
+  upsertChangedSearchAttributes(result);
   return { state, result, nextInMs: result.ready ? plan.intervalMs : plan.retryIntervalMs };
+}
+
+/**
+ * Runs started by an older Ballast wrote status and search attributes on every pass; replaying
+ * them must issue the same commands, so the skipping below applies only to runs that carry this
+ * patch marker (new runs, and every run after the next continue-as-new).
+ */
+const SKIP_UNCHANGED_WRITES = 'skip-unchanged-status-writes';
+
+/** Upserts Ready and Revision only when they differ from what the workflow carries: each upsert is a history event. */
+function upsertChangedSearchAttributes(result: ReconcileResult): void {
+  if (!patched(SKIP_UNCHANGED_WRITES)) {
+    upsertSearchAttributes([
+      { key: BallastReady, value: result.ready },
+      ...(result.revision ? [{ key: BallastRevision, value: result.revision }] : []),
+    ]);
+    return;
+  }
+  const current = workflowInfo().typedSearchAttributes;
+  const updates = [
+    ...(current.get(BallastReady) === result.ready ? [] : [{ key: BallastReady, value: result.ready }]),
+    ...(result.revision && current.get(BallastRevision) !== result.revision
+      ? [{ key: BallastRevision, value: result.revision }]
+      : []),
+  ];
+  if (updates.length > 0) upsertSearchAttributes(updates);
+}
+
+/**
+ * Reports a source or dependency that is not ready yet, writing status only when what it would
+ * write changed: the source's and dependencies' own transitions wake this loop (see
+ * workers/controller/triggers.ts), and each wake must not cost a status write and an event.
+ */
+async function waitFor(
+  ref: KustomizationRef,
+  plan: KustomizationPlan,
+  state: KustomizationState,
+  result: ReconcileResult,
+  fail: (reason: string, message: string) => Promise<PassOutcome<KustomizationState>>
+): Promise<PassOutcome<KustomizationState>> {
+  const written = JSON.stringify([result.reason, result.message, plan.generation, plan.requestedAt ?? '']);
+  if (patched(SKIP_UNCHANGED_WRITES) && state.waitingWritten === written)
+    return { state, result, nextInMs: plan.retryIntervalMs };
+  const outcome = await fail(result.reason, result.message);
+  return { ...outcome, state: { ...outcome.state, waitingWritten: written } };
 }
 
 async function pass(
@@ -132,8 +186,10 @@ async function pass(
   const step = (s: string): void => (steps.push(s), ctx.step(s));
   step('load');
   const plan = await io.loadKustomization(ref);
+  // Carried only while passes keep waiting; any other outcome drops it (see waitFor).
+  const { waitingWritten, ...carried } = prior;
   const state: KustomizationState = {
-    ...prior,
+    ...carried,
     handledGeneration: plan.generation,
     handledRequestedAt: plan.requestedAt,
   };
@@ -172,8 +228,14 @@ async function pass(
       observedGeneration: plan.generation,
     });
   if (plan.accessDenied) return fail(Reason.AccessDenied, plan.accessDenied);
-  if (!plan.dependencies.ready) return fail(Reason.DependencyNotReady, plan.dependencies.message);
-  if (!plan.source.ready) return fail(Reason.ArtifactFailed, plan.source.message);
+  if (!plan.dependencies.ready) {
+    const message = plan.dependencies.message;
+    return waitFor(ref, plan, { ...state, waitingWritten }, result(false, Reason.DependencyNotReady, message), fail);
+  }
+  if (!plan.source.ready) {
+    const message = plan.source.message;
+    return waitFor(ref, plan, { ...state, waitingWritten }, result(false, Reason.ArtifactFailed, message), fail);
+  }
   const artifact = plan.source.artifact;
   state.lastAttemptedRevision = artifact.revision;
   await io.writeStatus({

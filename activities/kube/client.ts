@@ -5,6 +5,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   type KubernetesObject,
+  type RequestContext,
 } from '@kubernetes/client-node';
 import { isNotFound } from './errors.js';
 
@@ -30,13 +31,48 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string; context?: string
   return kc;
 }
 
-/** Builds the typed and the generic object API over one kubeconfig. */
-export function createKubeClients(config: KubeConfig): KubeClients {
+/**
+ * How long one apiserver request (headers and body) may take. The client's own default is
+ * undici's five minutes, so one request the apiserver never answers held an activity until its
+ * start-to-close timeout; this makes it a prompt, retryable error naming the request instead.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Raised (as the abort reason) when an apiserver request outlives its timeout. */
+export class KubeRequestTimeoutError extends Error {
+  override readonly name = 'KubeRequestTimeoutError';
+}
+
+/**
+ * `config` with a deadline on every request made through API clients built from it. Each request
+ * passes through `applySecurityAuthentication`, so that is where the signal is attached; a request
+ * that already carries a signal keeps its own. Watches set their own signal and are unaffected.
+ */
+export function withRequestTimeout(config: KubeConfig, timeoutMs: number): KubeConfig {
+  const timed = Object.create(config) as KubeConfig;
+  timed.applySecurityAuthentication = async (context: RequestContext): Promise<void> => {
+    await config.applySecurityAuthentication(context);
+    if (context.getSignal()) return;
+    const abort = new AbortController();
+    const what = `${context.getHttpMethod()} ${new URL(context.getUrl()).pathname}`;
+    const reason = new KubeRequestTimeoutError(`kube-apiserver did not answer ${what} within ${timeoutMs} ms`);
+    setTimeout(() => abort.abort(reason), timeoutMs).unref();
+    context.setSignal(abort.signal);
+  };
+  return timed;
+}
+
+/**
+ * Builds the typed and the generic object API over one kubeconfig; every request they make gives
+ * up after `requestTimeoutMs` (see {@link withRequestTimeout}).
+ */
+export function createKubeClients(config: KubeConfig, opts: { requestTimeoutMs?: number } = {}): KubeClients {
+  const timed = withRequestTimeout(config, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   return {
     config,
-    core: config.makeApiClient(CoreV1Api),
-    objects: KubernetesObjectApi.makeApiClient(config),
-    custom: config.makeApiClient(CustomObjectsApi),
+    core: timed.makeApiClient(CoreV1Api),
+    objects: KubernetesObjectApi.makeApiClient(timed),
+    custom: timed.makeApiClient(CustomObjectsApi),
   };
 }
 

@@ -59,6 +59,9 @@ export interface Triggers {
   readyChanged: boolean;
 }
 
+/** Ready=Unknown: the object is reconciling and has not settled yet. */
+const inProgress = (o: Observed): boolean => o.readyState?.startsWith('Unknown/') === true;
+
 /** Compares what was last seen with the object now. `prev` undefined means first sight (add, restart). */
 export function triggersFor(prev: Observed | undefined, now: Observed): Triggers {
   if (!prev) {
@@ -84,6 +87,8 @@ export function triggersFor(prev: Observed | undefined, now: Observed): Triggers
     ...(newRevision ? { newRevision } : {}),
     becameReady,
     // Generation-aware too: a source whose new spec is not reconciled yet is not ready for its users.
-    readyChanged: now.readyState !== prev.readyState || now.ready !== prev.ready,
+    // A move to Ready=Unknown (a source reconciling) gives users nothing to act on or report: they
+    // are woken when it settles, True or False, which spares every user a pass per source attempt.
+    readyChanged: (now.readyState !== prev.readyState || now.ready !== prev.ready) && !inProgress(now),
   };
 }

@@ -124,6 +124,50 @@ describe('kustomizationWorkflow', () => {
     assert.match(JSON.stringify(statuses.at(-1)?.ready), /apps\/db/);
   });
 
+  it('writes a not-ready source once while it stays the same, again when it changes, then applies', async () => {
+    const calls: string[] = [];
+    const statuses: StatusInput[] = [];
+    const waiting = (message: string): KustomizationPlan => plan({ source: { ready: false, message } });
+    // The pass the workflow runs when it starts, then one per update below.
+    const plans = [
+      waiting("Source 'GitRepository/apps/web' is not ready: no artifact yet"),
+      waiting("Source 'GitRepository/apps/web' is not ready: no artifact yet"),
+      waiting("Source 'GitRepository/apps/web' is not ready: no artifact yet"),
+      waiting("Source 'GitRepository/apps/web' not found"),
+      plan(),
+    ];
+    const acts = fakeActivities(
+      { loadKustomization: async () => (calls.push('load'), plans.shift() ?? plan()) },
+      calls,
+      statuses
+    );
+    const reasons: string[] = [];
+    await withWorker(acts, async (tq) => {
+      const handle = await start(tq);
+      // Updates sent while the start pass is still queued would be answered by it: wait it out.
+      for (let i = 0; i < 100 && (await handle.query(progressQuery)).reconciles < 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 4; i++) reasons.push((await handle.executeUpdate(reconcileNowUpdate, { args: [{}] })).reason);
+      await handle.terminate();
+    });
+    assert.deepEqual(reasons, [
+      Reason.ArtifactFailed,
+      Reason.ArtifactFailed,
+      Reason.ArtifactFailed,
+      Reason.ReconciliationSucceeded,
+    ]);
+    assert.equal(calls.filter((c) => c === 'load').length, 5);
+    assert.deepEqual(
+      statuses.map((s) => (typeof s.ready === 'object' ? s.ready.message : s.ready)),
+      [
+        "Source 'GitRepository/apps/web' is not ready: no artifact yet",
+        "Source 'GitRepository/apps/web' not found",
+        'Reconciliation in progress',
+        'Applied revision: main@sha1:aaa',
+      ]
+    );
+  });
+
   it('writes the apiserver message of a failed validation and applies nothing', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];

@@ -112,6 +112,14 @@ describe('triggersFor: source readiness', () => {
     assert.equal(triggersFor(undefined, { ...base, readyState: 'False/X' }).readyChanged, true);
   });
 
+  it('does not wake users when a source starts reconciling (Ready=Unknown), only when it settles', () => {
+    const none = { ...base, readyState: undefined };
+    const progressing = { ...base, readyState: 'Unknown/Progressing' };
+    assert.equal(triggersFor(none, progressing).readyChanged, false);
+    assert.equal(triggersFor({ ...base, readyState: 'False/GitOperationFailed' }, progressing).readyChanged, false);
+    assert.equal(triggersFor(progressing, { ...base, ready: true, readyState: 'True/Succeeded' }).readyChanged, true);
+  });
+
   it('reports a source whose new spec is not reconciled yet, and again once it is', () => {
     const ready = { ...base, ready: true, readyState: 'True/Succeeded' };
     const newSpec = { ...ready, generation: ready.generation + 1, ready: false };
