@@ -32,7 +32,9 @@ const build = { ...shortIo, startToCloseTimeout: '5 minutes' } as const;
 const longWait = {
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '10 seconds',
-  retry: { maximumAttempts: 3 },
+  // Attempts fail only when the apiserver is unreachable (unhealthy objects are a result, not an
+  // error): ride out an outage of about two minutes before the pass reports it.
+  retry: { ...shortIo.retry, maximumAttempts: 10 },
 } as const;
 
 const io = proxyActivities<Activities>(shortIo);

@@ -20,6 +20,7 @@ import {
   type ReconcileResult,
 } from '../api/messages.js';
 import type { ReconcileSinks } from '../api/sinks.js';
+import { describeFailure, isCancellation } from './failures.js';
 
 /** Metrics leave through a sink: not in history, not repeated on replay. */
 const { reconcileMetrics } = proxySinks<ReconcileSinks>();
@@ -67,6 +68,25 @@ export function isNewRequest(state: HandledRequests, req: ReconcileRequest): boo
   }
   if (req.reason === 'annotation') return req.requestedAt !== state.handledRequestedAt;
   return true;
+}
+
+/**
+ * How soon a pass that threw is retried. Passes catch their steps' failures and report them on the
+ * object; what escapes is a step that could not even write that status (the apiserver unreachable
+ * beyond its activity retries). Failing the run would stop reconciling until some watch event
+ * restarts it; waiting a little and retrying rides out the outage instead.
+ */
+export const PASS_ERROR_RETRY_MS = 30_000;
+
+/** The outcome of a pass that threw: state unchanged (nothing it handled is recorded), retried soon. */
+function survivePassError<S>(err: unknown, state: S, startedAt: number, step: string): PassOutcome<S> {
+  if (isCancellation(err)) throw err;
+  const { reason, message } = describeFailure(err);
+  return {
+    state,
+    result: { ready: false, reason, message: `${step}: ${message}`, steps: [step], durationMs: Date.now() - startedAt },
+    nextInMs: PASS_ERROR_RETRY_MS,
+  };
 }
 
 /** How many distinct recent requests a run remembers for de-duplication. */
@@ -132,12 +152,15 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
     started++;
     const waitedMs = waitingSince === undefined ? undefined : Date.now() - waitingSince;
     waitingSince = undefined;
-    const outcome = await def.pass(state, {
-      requests,
-      newerSourceThan: (rev) =>
-        pending.some((r) => r.reason === 'source' && r.revision !== undefined && r.revision !== rev),
-      step: (name) => (progress.step = name),
-    });
+    const passStarted = Date.now();
+    const outcome = await def
+      .pass(state, {
+        requests,
+        newerSourceThan: (rev) =>
+          pending.some((r) => r.reason === 'source' && r.revision !== undefined && r.revision !== rev),
+        step: (name) => (progress.step = name),
+      })
+      .catch((err: unknown) => survivePassError(err, state, passStarted, progress.step));
     state = outcome.state;
     finished++;
     outcome.result.finishedAt = new Date().toISOString();

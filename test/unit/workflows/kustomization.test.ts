@@ -168,6 +168,38 @@ describe('kustomizationWorkflow', () => {
     );
   });
 
+  it('survives a pass whose status cannot be written (apiserver down) and reconciles once it is back', async () => {
+    const calls: string[] = [];
+    const statuses: StatusInput[] = [];
+    let apiserverDown = true;
+    const acts = fakeActivities(
+      {
+        writeStatus: async (st: StatusInput) => {
+          if (apiserverDown) throw ApplicationFailure.nonRetryable('connect ECONNREFUSED 127.0.0.1:6443');
+          statuses.push(st);
+        },
+      },
+      calls,
+      statuses
+    );
+    await withWorker(acts, async (tq) => {
+      const handle = await start(tq);
+      let progress = await handle.query(progressQuery);
+      for (let i = 0; i < 100 && progress.reconciles < 1; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        progress = await handle.query(progressQuery);
+      }
+      assert.equal(progress.last?.ready, false);
+      assert.match(progress.last?.message ?? '', /ECONNREFUSED/);
+      assert.equal((await handle.describe()).status.name, 'RUNNING', 'the run did not fail');
+      apiserverDown = false;
+      const result = await handle.executeUpdate(reconcileNowUpdate, { args: [{}] });
+      assert.equal(result.ready, true);
+      await handle.terminate();
+    });
+    assert.equal(statuses.at(-1)?.lastAppliedRevision, 'main@sha1:aaa');
+  });
+
   it('writes the apiserver message of a failed validation and applies nothing', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
