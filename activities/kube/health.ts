@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClients } from './client.js';
-import { isNotFound } from './errors.js';
+import { isNotFound, isPermanentApiError } from './errors.js';
 import { computeStatus } from './kstatus.js';
 
 /** An object to health-check, by apiVersion/kind/namespace/name. */
@@ -40,6 +40,10 @@ async function statusOf(kube: KubeClients, t: HealthTarget): Promise<{ status: s
     return computeStatus(live);
   } catch (err) {
     if (isNotFound(err)) return { status: 'NotFound', message: 'not found' };
+    // An apiserver that is restarting or overloaded says nothing about the object: poll again until
+    // the timeout, as kstatus does, instead of failing the health check (and the pass) in seconds.
+    if (!isPermanentApiError(err))
+      return { status: 'Unknown', message: `cannot read it: ${String(err)}`.slice(0, 200) };
     throw err;
   }
 }

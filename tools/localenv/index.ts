@@ -22,8 +22,11 @@ export interface LocalEnv {
   temporal: TemporalServer;
   /** Seconds from `startLocalEnv()` to everything ready. */
   startSeconds: number;
-  /** Restarts the Temporal server on the same database file (fault-injection tests). */
-  restartTemporal(): Promise<TemporalServer>;
+  /**
+   * Restarts the Temporal server on the same database file and ports, so clients reconnect to the
+   * same address (fault-injection tests). `kill` SIGKILLs it instead of stopping it gracefully.
+   */
+  restartTemporal(opts?: { kill?: boolean }): Promise<TemporalServer>;
   /** Stops every process and, unless `keep`, deletes the scratch directory. */
   stop(opts?: { keep?: boolean }): Promise<void>;
 }
@@ -60,13 +63,14 @@ export async function startLocalEnv(opts: LocalEnvOptions = {}): Promise<LocalEn
         return temporal;
       },
       startSeconds,
-      async restartTemporal() {
+      async restartTemporal(restartOpts = {}) {
         const old = group.members.find((m) => m.name === 'temporal');
         if (old) {
+          if (restartOpts.kill) old.child.kill('SIGKILL');
           await group.stop(old);
           group.members.splice(group.members.indexOf(old), 1);
         }
-        temporal = await startTemporal(group, dir, temporal.dbFile);
+        temporal = await startTemporal(group, dir, temporal.dbFile, temporal.ports);
         return temporal;
       },
       async stop(stopOpts = {}) {

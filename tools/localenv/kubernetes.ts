@@ -6,7 +6,7 @@ import path from 'node:path';
 import { toolPath } from '../toolchain/build.js';
 import { createPki, writeKubeconfig, type Pki } from './pki.js';
 import { freePort } from './ports.js';
-import { waitReady, type ProcessGroup } from './processes.js';
+import { waitReady, type Managed, type ProcessGroup } from './processes.js';
 
 /** A running local control plane. */
 export interface ControlPlane {
@@ -14,6 +14,10 @@ export interface ControlPlane {
   kubeconfigPath: string;
   /** Name of the kwok-simulated node every Pod is scheduled onto. */
   nodeName: string;
+  /** SIGKILLs kube-apiserver, so every client gets connection refused (fault-injection tests). */
+  stopApiserver(): Promise<void>;
+  /** Starts kube-apiserver again on the same port, etcd and certificates; resolves once it is ready. */
+  startApiserver(): Promise<void>;
 }
 
 /** GET `url` with the admin client certificate; true on HTTP 200. */
@@ -57,8 +61,14 @@ async function startEtcd(group: ProcessGroup, dir: string): Promise<string> {
   return url;
 }
 
-async function startApiserver(group: ProcessGroup, dir: string, etcdUrl: string, pki: Pki): Promise<string> {
-  const port = await freePort();
+async function startApiserver(
+  group: ProcessGroup,
+  dir: string,
+  etcdUrl: string,
+  pki: Pki,
+  port?: number
+): Promise<string> {
+  port ??= await freePort();
   const server = `https://127.0.0.1:${port}`;
   const apiserver = group.start('kube-apiserver', toolPath('kube-apiserver'), [
     `--etcd-servers=${etcdUrl}`,
@@ -159,5 +169,21 @@ export async function startControlPlane(group: ProcessGroup, dir: string): Promi
   ]);
   await createFakeNode(kubeconfigPath, nodeName);
   await waitNodeReady(kubeconfigPath, nodeName, 30_000);
-  return { server, kubeconfigPath, nodeName };
+  const apiserverMember = (): Managed | undefined => group.members.find((m) => m.name === 'kube-apiserver');
+  return {
+    server,
+    kubeconfigPath,
+    nodeName,
+    async stopApiserver() {
+      const m = apiserverMember();
+      if (!m) return;
+      m.child.kill('SIGKILL');
+      await m.exited;
+      group.members.splice(group.members.indexOf(m), 1);
+    },
+    async startApiserver() {
+      if (apiserverMember()) return;
+      await startApiserver(group, dir, etcdUrl, pki, Number(new URL(server).port));
+    },
+  };
 }

@@ -11,6 +11,15 @@ export interface TemporalServer {
   namespace: string;
   uiUrl: string;
   dbFile: string;
+  /** The ports it listens on, so a restart can reuse them and clients keep their address. */
+  ports: TemporalPorts;
+}
+
+export interface TemporalPorts {
+  port: number;
+  uiPort: number;
+  httpPort: number;
+  metricsPort: number;
 }
 
 /** Builds the `--search-attribute` flags that register Ballast's search attributes at server start. */
@@ -25,14 +34,15 @@ function searchAttributeFlags(): string[] {
 export async function startTemporal(
   group: ProcessGroup,
   dir: string,
-  dbFile = path.join(dir, 'temporal.db')
+  dbFile = path.join(dir, 'temporal.db'),
+  ports?: TemporalPorts
 ): Promise<TemporalServer> {
-  const [port, uiPort, httpPort, metricsPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const { port, uiPort, httpPort, metricsPort } = ports ?? {
+    port: await freePort(),
+    uiPort: await freePort(),
+    httpPort: await freePort(),
+    metricsPort: await freePort(),
+  };
   const address = `127.0.0.1:${port}`;
   const namespace = 'default';
   const server = group.start('temporal', toolPath('temporal'), [
@@ -71,5 +81,11 @@ export async function startTemporal(
     },
     60_000
   );
-  return { address, namespace, uiUrl: `http://127.0.0.1:${uiPort}`, dbFile };
+  return {
+    address,
+    namespace,
+    uiUrl: `http://127.0.0.1:${uiPort}`,
+    dbFile,
+    ports: { port, uiPort, httpPort, metricsPort },
+  };
 }
