@@ -20,6 +20,7 @@ import { createPruneActivities, type PruneActivities } from './kustomization/pru
 import { createStatusActivities, type StatusActivities } from './kustomization/status.js';
 import { createPreviewActivities, type PreviewActivities } from './preview/preview.js';
 import type { ArtifactStore } from './source/artifact-store.js';
+import type { SourceLimits } from './source/source-limits.js';
 import { createSourceActivities, type SourceActivities } from './source/activities.js';
 import type { TenancyOptions } from './tenancy/options.js';
 
@@ -42,6 +43,9 @@ export interface ActivityDeps {
   events?: EventSink;
   /** Multi-tenancy lockdown (Flux RFC-0001); everything off when unset. */
   tenancy?: TenancyOptions;
+  /** Source size limits and the link-local URL policy (activities/source/source-limits.ts, url-policy.ts). */
+  sourceLimits?: SourceLimits;
+  allowLinkLocalSources?: boolean;
 }
 
 /** Every activity a workflow may call, by name. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DurationSchema } from '../api/meta.js';
 import { DEFAULT_TASK_QUEUE } from '../api/task-queues.js';
+import { DEFAULT_SOURCE_LIMITS, parseByteSize } from '../activities/source/source-limits.js';
 import { readKeyring } from './codec/keys.js';
 import { readConfigFile } from './config-file.js';
 
@@ -14,6 +15,13 @@ const PositiveInt = z.coerce
   .number<unknown>({ error: 'a positive whole number' })
   .int({ error: 'a positive whole number' })
   .positive({ error: 'a positive whole number' });
+
+/** A size in bytes: a number, or text like `512Mi`, `64MiB`, `1G`. */
+const ByteSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const bytes = parseByteSize(v);
+  if (bytes === undefined) ctx.addIssue({ code: 'custom', message: 'a size in bytes such as 512Mi, 64MiB or 1G' });
+  return bytes ?? 0;
+});
 
 /**
  * Process configuration: defaults, then the optional YAML file named by BALLAST_CONFIG_FILE (keys
@@ -89,6 +97,12 @@ const ConfigSchema = z.strictObject({
     .optional(),
   /** Multi-tenancy lockdown (Flux's --no-remote-bases): kustomizations may not fetch remote resources. */
   noRemoteBases: Flag.default(false),
+  /** Source limits (activities/source/source-limits.ts): one artifact's bytes, one file's bytes, files per artifact. */
+  sourceMaxArtifactSize: ByteSize.default(DEFAULT_SOURCE_LIMITS.maxArtifactBytes),
+  sourceMaxFileSize: ByteSize.default(DEFAULT_SOURCE_LIMITS.maxFileBytes),
+  sourceMaxFiles: PositiveInt.default(DEFAULT_SOURCE_LIMITS.maxFiles),
+  /** Fetch sources from link-local and cloud metadata hosts (activities/source/url-policy.ts). */
+  allowLinkLocalSources: Flag.default(false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -133,6 +147,10 @@ export const CONFIG_ENV: Record<string, keyof Config> = {
   BALLAST_NO_CROSS_NAMESPACE_REFS: 'noCrossNamespaceRefs',
   BALLAST_DEFAULT_SERVICE_ACCOUNT: 'defaultServiceAccount',
   BALLAST_NO_REMOTE_BASES: 'noRemoteBases',
+  BALLAST_SOURCE_MAX_ARTIFACT_SIZE: 'sourceMaxArtifactSize',
+  BALLAST_SOURCE_MAX_FILE_SIZE: 'sourceMaxFileSize',
+  BALLAST_SOURCE_MAX_FILES: 'sourceMaxFiles',
+  BALLAST_ALLOW_LINK_LOCAL_SOURCES: 'allowLinkLocalSources',
 };
 
 /** The variable naming the optional YAML configuration file. */

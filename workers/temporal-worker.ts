@@ -85,6 +85,12 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
         defaultServiceAccount: config.defaultServiceAccount,
         noRemoteBases: config.noRemoteBases,
       },
+      sourceLimits: {
+        maxArtifactBytes: config.sourceMaxArtifactSize,
+        maxFileBytes: config.sourceMaxFileSize,
+        maxFiles: config.sourceMaxFiles,
+      },
+      allowLinkLocalSources: config.allowLinkLocalSources,
       events: fanOut([createKubeEventSink({ core: kube.core }), ...[notifications, ...eventSinks].map(notifying)]),
       ...deps,
     }),

@@ -96,6 +96,8 @@ async function pass(ref: SourceRef, prior: SourceState, ctx: PassContext): Promi
       ...common,
       ready: { status: 'False', reason, message },
       reconciling: { status: 'True', reason: Reason.ProgressingWithRetry, message },
+      // A refused or invalid URL cannot work until the spec changes: Stalled, as Flux marks it.
+      ...(reason === Reason.URLInvalid ? { stalled: { status: 'True' as const, reason, message } } : {}),
       conditions: { FetchFailed: { status: 'True', reason, message } },
     });
     return { state, result: result(false, reason, message), nextInMs: plan.intervalMs };

@@ -59,13 +59,15 @@ const failed = (message: string): StatusResult => ({ status: 'Failed', message }
  * // { status: 'InProgress', message: 'Deployment has 1/3 available replicas' }
  */
 export function computeStatus(obj: StatusSubject): StatusResult {
-  const kind = obj.kind ?? '';
+  // Checked, not trusted: the object is untyped JSON, and a non-string apiVersion used to throw.
+  const kind = str(obj.kind);
   if (kind === '') return { status: 'Unknown', message: 'object has no kind' };
   const conditions = conditionsOf(obj.status);
   const generic = genericStatus(obj, kind, conditions);
   if (generic) return generic;
-  const slash = (obj.apiVersion ?? '').indexOf('/');
-  const group = slash === -1 ? '' : (obj.apiVersion ?? '').slice(0, slash);
+  const apiVersion = str(obj.apiVersion);
+  const slash = apiVersion.indexOf('/');
+  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
   const rule = RULES.get(group ? `${group}/${kind}` : kind);
   if (rule) return rule(obj, conditions);
   const ready = conditions.find((c) => c.type === 'Ready');

@@ -33,6 +33,21 @@ function dependsOnBuild(obj: KubernetesObject, err: unknown, objects: Kubernetes
 }
 
 /**
+ * The apiserver does not serve the object's kind: its group is unknown (a bare 404 page), or the
+ * group is known but not the kind (the client library's own "Unrecognized API version and kind",
+ * which carries no HTTP status and would otherwise be retried for ever).
+ */
+function unknownKind(err: unknown): boolean {
+  const msg = apiMessage(err);
+  if (apiStatus(err) === 404) return /page not found|could not find the requested resource/i.test(msg);
+  return apiStatus(err) === undefined && /unrecognized api version and kind|no matches for kind/i.test(msg);
+}
+
+const unknownKindMessage = (obj: KubernetesObject): string =>
+  `kind ${obj.kind} of apiVersion ${obj.apiVersion} is not served by the cluster; ` +
+  'install its CustomResourceDefinition (or add it to this Kustomization) first';
+
+/**
  * Server-side dry-runs every object before anything is applied, so an invalid manifest fails the
  * whole revision and leaves the cluster as it was. Returns every problem found (not just the first).
  */
@@ -51,6 +66,8 @@ export async function dryRunAll(
             await serverSideApply(kube.objects, obj, { fieldManager: opts.fieldManager, force: true, dryRun: true });
             return undefined;
           } catch (err) {
+            if (unknownKind(err) && !dependsOnBuild(obj, err, objects))
+              return { object: describe(obj), message: unknownKindMessage(obj) };
             const code = apiStatus(err);
             // Only refusals are validation problems; 5xx/network errors are thrown so the activity retries.
             if (code === undefined && !dependsOnBuild(obj, err, objects)) throw err;

@@ -7,6 +7,7 @@ import { readFluxObject, setFinalizer, type FluxObjectRef } from '../kube/flux-o
 import { fluxObjectRef } from '../source/read.js';
 import { crossNamespaceDenial } from '../tenancy/cross-namespace.js';
 import type { TenancyOptions } from '../tenancy/options.js';
+import { cycleMessage, findDependencyCycle, type DependencyNode } from './dependency-cycle.js';
 import type { KustomizationPlan, KustomizationRef } from './types.js';
 
 const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
@@ -28,11 +29,34 @@ async function sourceState(kube: KubeClients, ks: Kustomization): Promise<Kustom
   return { ready: true, artifact: { revision: artifact.revision, digest: artifact.digest ?? '', path: artifact.path } };
 }
 
+/** The dependencies of a Kustomization as nodes, namespaces defaulting to its own. */
+function dependencyNodes(ks: Pick<Kustomization, 'metadata' | 'spec'>): DependencyNode[] {
+  const own = ks.metadata.namespace ?? '';
+  return (ks.spec.dependsOn ?? []).map((d) => ({ namespace: d.namespace ?? own, name: d.name }));
+}
+
 /**
  * Flux's dependency rule: each dependency exists, has reconciled its current generation, is
  * Ready, and — when it uses the same source — has applied the revision this one is about to apply.
+ * A dependency that is not ready because the dependencies form a cycle is reported as the cycle.
  */
 async function dependencyState(
+  kube: KubeClients,
+  ks: Kustomization,
+  revision: string | undefined
+): Promise<KustomizationPlan['dependencies']> {
+  const state = await dependencyReadiness(kube, ks, revision);
+  if (state.ready) return state;
+  const read = async (node: DependencyNode): Promise<DependencyNode[] | undefined> => {
+    const other = await readFluxObject<Kustomization>(kube.custom, kustomizationRef(node));
+    return other ? dependencyNodes(other) : undefined;
+  };
+  const start = { namespace: ks.metadata.namespace ?? '', name: ks.metadata.name };
+  const cycle = await findDependencyCycle(start, read);
+  return cycle ? { ready: false, message: cycleMessage(cycle) } : state;
+}
+
+async function dependencyReadiness(
   kube: KubeClients,
   ks: Kustomization,
   revision: string | undefined

@@ -2,10 +2,11 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments, stringify, type Document } from 'yaml';
 import type { KustomizationSpec } from '../../api/kustomization.js';
 import { prepareKustomization } from './generate.js';
-import { kustomizeBuild } from './kustomize-cli.js';
+import { explainKustomizeDuplicate, findDuplicateObject } from './duplicates.js';
+import { kustomizeBuild, KustomizeError } from './kustomize-cli.js';
 import { assertNoRemoteBases, RemoteBaseError } from './remote-bases.js';
 import type { Decryptor } from './sops.js';
 import { shouldSubstitute, substituteVariables } from './substitute.js';
@@ -50,7 +51,7 @@ export function parseManifests(text: string): KubernetesObject[] {
   const objects: KubernetesObject[] = [];
   for (const [i, doc] of parseAllDocuments(text).entries()) {
     if (doc.errors.length > 0) throw new BuildError(`document ${i + 1}: ${doc.errors[0]?.message}`);
-    const obj = doc.toJS() as KubernetesObject | null;
+    const obj = documentValue(doc, i);
     if (obj === null) continue;
     if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) {
       throw new BuildError(
@@ -60,6 +61,15 @@ export function parseManifests(text: string): KubernetesObject[] {
     objects.push(obj);
   }
   return objects;
+}
+
+/** The document as plain data; aliases are resolved here, so an unknown anchor or an alias bomb fails here. */
+function documentValue(doc: Document, i: number): KubernetesObject | null {
+  try {
+    return doc.toJS() as KubernetesObject | null;
+  } catch (err) {
+    throw new BuildError(`document ${i + 1}: ${(err as Error).message}`);
+  }
 }
 
 function substitute(obj: KubernetesObject, vars: Record<string, string>): KubernetesObject {
@@ -97,11 +107,23 @@ export async function buildManifests(
       throw err instanceof RemoteBaseError ? new BuildError(err.message) : err;
     });
   }
-  const parsed = parseManifests(await kustomizeBuild(deps.kustomizeBinary, dir, { timeoutMs: deps.timeoutMs }));
+  const text = await kustomizeBuild(deps.kustomizeBinary, dir, { timeoutMs: deps.timeoutMs }).catch(
+    async (err: unknown) => {
+      const duplicate = err instanceof KustomizeError ? await explainKustomizeDuplicate(err.message, dir) : undefined;
+      throw duplicate ? new BuildError(duplicate) : err;
+    }
+  );
+  const parsed = parseManifests(text);
   // One at a time: each encrypted object costs a sops process.
   if (input.decrypt) for (const [i, o] of parsed.entries()) parsed[i] = await input.decrypt(o);
   const vars = input.vars;
   const objects = parsed.map((o) => stamp(vars ? substitute(o, vars) : o, input.spec, input.ownerLabels));
+  // Substitution can make two objects one (`name: ${app}`); which copy wins would depend on apply order.
+  const duplicate = findDuplicateObject(objects);
+  if (duplicate)
+    throw new BuildError(
+      `duplicate object ${duplicate}: two objects have the same identity after variable substitution`
+    );
   const digest = createHash('sha256');
   for (const o of objects) digest.update(stringify(o)).update('---\n');
   return { objects, digest: `sha256:${digest.digest('hex')}` };

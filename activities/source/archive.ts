@@ -20,6 +20,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import { create } from 'tar';
 import { sha256File } from './digest.js';
+import { LimitCounter, type SourceLimits } from './source-limits.js';
 
 /**
  * Flux's default exclusions: VCS metadata, CI configuration, and image and archive files, which
@@ -58,6 +59,8 @@ export interface PackOptions {
   ignore?: readonly string[];
   /** Where to write the archive. Default: a new file in the OS temp directory. The caller removes it. */
   outFile?: string;
+  /** Refuse the tree (SourceLimitError) when a kept file, the file count or the total size passes these. */
+  limits?: SourceLimits;
 }
 
 /** A packed artifact on local disk. */
@@ -97,8 +100,11 @@ const FIXED_MTIME = new Date(0);
  */
 export async function packDirectory(dir: string, opts: PackOptions = {}): Promise<PackedArchive> {
   const root = path.resolve(dir);
-  const entries = await collectEntries(root, opts.ignore ?? []);
+  const counter = opts.limits ? new LimitCounter(opts.limits, 'the source tree') : undefined;
+  const entries = await collectEntries(root, opts.ignore ?? [], counter);
   const file = opts.outFile ?? path.join(tmpdir(), `ballast-artifact-${randomUUID()}.tar.gz`);
+  // tar refuses an empty list; an empty tree (a new repository, everything ignored) packs as its root alone.
+  if (entries.length === 0) entries.push({ rel: '.', stat: normalise(await lstat(root), 0o755) });
   try {
     await create(
       {
@@ -130,7 +136,11 @@ interface Entry {
 }
 
 /** Every kept path under `root`, in sorted depth-first order (a directory before its contents). */
-async function collectEntries(root: string, specIgnore: readonly string[]): Promise<Entry[]> {
+async function collectEntries(
+  root: string,
+  specIgnore: readonly string[],
+  counter: LimitCounter | undefined
+): Promise<Entry[]> {
   const out: Entry[] = [];
   const walk = async (relDir: string, patterns: readonly string[]): Promise<void> => {
     const absDir = path.join(root, relDir);
@@ -149,6 +159,8 @@ async function collectEntries(root: string, specIgnore: readonly string[]): Prom
       } else if (st.isFile() || st.isSymbolicLink()) {
         if (matcher.ignores(rel)) continue;
         if (st.isSymbolicLink()) await checkSymlink(root, rel);
+        // Ignored files never count: only what goes into the artifact is limited.
+        counter?.add(rel, st.isFile() ? st.size : 0);
         out.push({ rel, stat: normalise(st, st.isSymbolicLink() ? 0o777 : st.mode & 0o111 ? 0o755 : 0o644) });
       }
       // Sockets, FIFOs and devices cannot come from Git and have no place in an artifact: skipped.

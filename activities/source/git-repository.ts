@@ -8,6 +8,8 @@ import { readSecretStrings } from '../kube/secrets.js';
 import { packDirectory, UnsafeSymlinkError } from './archive.js';
 import { fetchGitRevision, GitSourceError, lsRemoteRevision, type GitCredentials } from './git.js';
 import type { SourceDeps } from './read.js';
+import { DEFAULT_SOURCE_LIMITS, SourceLimitError } from './source-limits.js';
+import { assertSourceUrlAllowed, SourceUrlPolicyError } from './url-policy.js';
 import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
 
 /** How many artifacts per GitRepository the store keeps: the current one plus rollback targets. */
@@ -35,8 +37,9 @@ export async function readCredentials(
 /** Permanent Git errors carry their Flux reason (AuthenticationFailed, URLInvalid, GitOperationFailed). */
 function classify(err: unknown): unknown {
   if (err instanceof GitSourceError && err.permanent) return ApplicationFailure.nonRetryable(err.message, err.reason);
-  if (err instanceof UnsafeSymlinkError)
+  if (err instanceof UnsafeSymlinkError || err instanceof SourceLimitError)
     return ApplicationFailure.nonRetryable(err.message, Reason.StorageOperationFailed);
+  if (err instanceof SourceUrlPolicyError) return ApplicationFailure.nonRetryable(err.message, Reason.URLInvalid);
   return err;
 }
 
@@ -61,6 +64,8 @@ export async function fetchGitRepository(deps: SourceDeps, repo: GitRepository, 
   const control = { signal: ctx.cancellationSignal };
   const key = { kind: 'gitrepository', namespace: ref.namespace, name: ref.name };
   try {
+    // Before any connection: a refused host must not be contacted at all.
+    await assertSourceUrlAllowed(spec.url, { allowLinkLocal: deps.allowLinkLocalSources });
     const remote = await lsRemoteRevision(gitInput, control);
     const current = status.artifact;
     if (
@@ -73,7 +78,10 @@ export async function fetchGitRepository(deps: SourceDeps, repo: GitRepository, 
     }
     const checkout = await fetchGitRevision(gitInput, control);
     try {
-      const packed = await packDirectory(checkout.dir, { ignore: ignore.split('\n').filter((l) => l.trim() !== '') });
+      const packed = await packDirectory(checkout.dir, {
+        ignore: ignore.split('\n').filter((l) => l.trim() !== ''),
+        limits: deps.sourceLimits ?? DEFAULT_SOURCE_LIMITS,
+      });
       const stored = await deps.store.put(key, packed.file).finally(() => rm(packed.file, { force: true }));
       await deps.store.gc(key, KEEP_ARTIFACTS);
       return {

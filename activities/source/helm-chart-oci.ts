@@ -18,6 +18,7 @@ import type { HelmRepositoryLike } from './helm-repository.js';
 import type { SourceDeps } from './read.js';
 import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
 import { extractArchive } from './safe-extract.js';
+import { refuseDisallowedSource } from './url-policy.js';
 
 type OciRepository = HelmRepositoryLike & { spec: { insecure?: boolean } };
 
@@ -54,6 +55,7 @@ export async function fromOciRegistry(
   repo: OciRepository
 ): Promise<FetchResult> {
   const url = `${repo.spec.url.replace(/\/+$/, '')}/${chart.spec.chart}`;
+  await refuseDisallowedSource(url, { allowLinkLocal: deps.allowLinkLocalSources });
   const work = await mkdtemp(path.join(tmpdir(), 'ballast-oci-pull-'));
   try {
     const flags = ['--destination', path.join(work, 'pulled')];

@@ -13,9 +13,8 @@ import { readSource, type SourceDeps } from './read.js';
 import { extractArchive } from './safe-extract.js';
 import { INDEX_FILE, type HelmRepositoryLike } from './helm-repository.js';
 import { download, readBasicAuth } from './http-download.js';
+import { DEFAULT_SOURCE_LIMITS } from './source-limits.js';
 import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
-
-const MAX_CHART_BYTES = 64 * 1024 * 1024;
 
 interface IndexEntry {
   version: string;
@@ -106,7 +105,8 @@ async function fromHelmRepository(deps: SourceDeps, chart: HelmChartLike, ref: S
       timeoutMs: parseDuration(repo.spec.timeout ?? '60s'),
       signal: Context.current().cancellationSignal,
       notFoundReason: Reason.InvalidChartReference,
-      maxBytes: MAX_CHART_BYTES,
+      limits: deps.sourceLimits ?? DEFAULT_SOURCE_LIMITS,
+      allowLinkLocal: deps.allowLinkLocalSources,
     });
     if (entry.digest && entry.digest !== sha256) {
       throw ApplicationFailure.nonRetryable(

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import type { SourceDeps } from './read.js';
+import { DEFAULT_SOURCE_LIMITS } from './source-limits.js';
+import { refuseDisallowedSource } from './url-policy.js';
 import { packDirectory } from './archive.js';
 import { download, readBasicAuth, redactUrl } from './http-download.js';
 import { unchangedArtifact, type FetchResult, type SourceRef } from './types.js';
@@ -18,8 +20,6 @@ export interface HelmRepositoryLike {
 
 /** The file name of the index inside a HelmRepository artifact. */
 export const INDEX_FILE = 'index.yaml';
-/** Indexes of large public repositories run to tens of MB; beyond this something is wrong. */
-const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
 /** The index URL of a chart repository: `<url>/index.yaml`. */
 export function indexUrl(repoUrl: string): string {
@@ -39,6 +39,8 @@ export async function fetchHelmRepository(
   if (repo.spec.type === 'oci') {
     if (!repo.spec.url.startsWith('oci://'))
       throw ApplicationFailure.nonRetryable(`type oci needs an oci:// URL, not '${repo.spec.url}'`, Reason.Failed);
+    // Nothing is fetched here, but refusing now puts the policy's message on the repository itself.
+    await refuseDisallowedSource(repo.spec.url, { allowLinkLocal: deps.allowLinkLocalSources });
     return { changed: false, observed: { url: repo.spec.url } };
   }
   const auth = await readBasicAuth(deps.kube, ref.namespace, repo.spec.secretRef?.name);
@@ -47,7 +49,9 @@ export async function fetchHelmRepository(
     timeoutMs: parseDuration(repo.spec.timeout ?? '60s'),
     signal: Context.current().cancellationSignal,
     notFoundReason: Reason.IndexationFailed,
-    maxBytes: MAX_INDEX_BYTES,
+    // Indexes of large public repositories run to tens of MB: the per-file limit bounds them.
+    limits: deps.sourceLimits ?? DEFAULT_SOURCE_LIMITS,
+    allowLinkLocal: deps.allowLinkLocalSources,
   });
   const index = parse(body.toString('utf8')) as { apiVersion?: string; entries?: unknown } | null;
   if (!index || typeof index.entries !== 'object') {

@@ -3,6 +3,7 @@ import { formatIssues, type Artifact } from '../../api/meta.js';
 import type { KubeClients } from '../kube/client.js';
 import { readFluxObject, type FluxObjectRef } from '../kube/flux-objects.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { SourceLimits } from './source-limits.js';
 import type { SourceRef } from './types.js';
 
 /** API coordinates of any served kind's object. */
@@ -30,6 +31,10 @@ export interface SourceDeps {
   allowLocalGit?: boolean;
   /** The helm binary (packaging charts from Git); a bare name is looked up on PATH. */
   helmBinary?: string;
+  /** Size limits on checkouts and downloads; DEFAULT_SOURCE_LIMITS when unset. */
+  sourceLimits?: SourceLimits;
+  /** Fetch from link-local and cloud metadata hosts (url-policy.ts); refused when unset. */
+  allowLinkLocalSources?: boolean;
 }
 
 /** Reads and parses a source; undefined when it does not exist. */

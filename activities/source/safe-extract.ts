@@ -81,8 +81,15 @@ function entryProblem(entry: ReadEntry, symlinks: Set<string>): string | undefin
   if (pathProblem) return pathProblem;
   const norm = segments(entry.path).join('/');
   const target = entry.linkpath ?? '';
+  // tar reserves the link path and the entry path together; when one contains the other it waits forever.
+  const isLink = entry.type === 'SymbolicLink' || entry.type === 'Link';
+  if (isLink && !isAbsolute(target) && nested(segments(target), segments(entry.path))) {
+    return `link to "${target}" overlaps its own path`;
+  }
   if (entry.type === 'SymbolicLink') {
     if (target === '' || isAbsolute(target)) return `symlink to absolute path "${target}"`;
+    // The check below resolves "x/.." lexically, but the kernel follows x first: with x -> . it leaves the target.
+    if (upAfterDown(target)) return `symlink to "${target}" has ".." after a name`;
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(norm), target.replace(/\\/g, '/')));
     if (resolved === '..' || resolved.startsWith('../'))
       return `symlink to "${target}" points outside the target directory`;
@@ -111,6 +118,16 @@ function relativePathProblem(p: string, symlinks: ReadonlySet<string>): string |
   }
   return undefined;
 }
+
+/** Whether one segment list is a prefix of the other (equal included). */
+function nested(a: string[], b: string[]): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length > 0 && short.every((s, i) => s === long[i]);
+}
+
+/** Whether a `..` follows a name in `target`: only leading `..` segments resolve the same lexically and physically. */
+const upAfterDown = (target: string): boolean =>
+  segments(target).some((s, i, all) => s !== '..' && all.slice(i).includes('..'));
 
 /** Path segments, with Windows separators treated as separators and `.`/empty segments dropped. */
 const segments = (p: string): string[] => p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
