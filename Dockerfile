@@ -22,7 +22,18 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# 3. The runtime. git and openssh-client fetch GitRepositories; util-linux's setpriv starts helm
+# 3. The workflow bundle, built once here (tools/bundle.ts) instead of by webpack in every worker
+#    at start; workers check its key against their own sources before using it.
+FROM deps AS bundle
+COPY tsconfig.json ./
+COPY api ./api
+COPY activities ./activities
+COPY workers ./workers
+COPY workflows ./workflows
+COPY tools/bundle.ts ./tools/
+RUN node --import tsx tools/bundle.ts
+
+# 4. The runtime. git and openssh-client fetch GitRepositories; util-linux's setpriv starts helm
 #    with a parent-death signal (activities/helm/helm-cli.ts); tini is PID 1, so the orphans of git
 #    and helm are reaped and SIGTERM reaches node, which drains (workers/shutdown.ts).
 FROM node:${NODE_VERSION}-trixie-slim
@@ -32,6 +43,7 @@ RUN apt-get update \
 COPY --from=tools /out/helm /out/kustomize /out/sops /usr/local/bin/
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=bundle /app/node_modules/.cache/ballast ./node_modules/.cache/ballast
 COPY package.json tsconfig.json ./
 COPY api ./api
 COPY activities ./activities

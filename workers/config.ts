@@ -7,6 +7,7 @@ import { DEFAULT_TASK_QUEUE } from '../api/task-queues.js';
 import { DEFAULT_SOURCE_LIMITS, parseByteSize } from '../activities/source/source-limits.js';
 import { readKeyring } from './codec/keys.js';
 import { readConfigFile } from './config-file.js';
+import { DEFAULT_BUNDLE_DIR } from './workflow-bundle/bundle-cache.js';
 
 /** `true`/`false` (also `1`/`0`, `yes`/`no`) from the environment, or a YAML boolean from the file. */
 const Flag = z.union([z.boolean(), z.stringbool()], { error: 'true or false' });
@@ -47,6 +48,18 @@ const ConfigSchema = z.strictObject({
   maxConcurrentActivityTaskExecutions: PositiveInt.optional(),
   /** Workflow tasks one worker runs at once (the SDK's default when unset). */
   maxConcurrentWorkflowTaskExecutions: PositiveInt.optional(),
+  /**
+   * Workflows kept in the worker's sticky cache. Ballast's workflows mostly sleep between polls, so
+   * an evicted one is replayed from history at its next wake; the SDK's default scales with the
+   * heap limit (thousands) and lets memory grow with the number of objects.
+   */
+  maxCachedWorkflows: z.coerce
+    .number<unknown>({ error: 'a whole number, 0 or more' })
+    .int({ error: 'a whole number, 0 or more' })
+    .min(0, { error: 'a whole number, 0 or more' })
+    .default(100),
+  /** Where workers look for (and store) the prebuilt workflow bundle; `npm run bundle` fills it. */
+  workflowBundleDir: z.string().min(1).default(DEFAULT_BUNDLE_DIR),
   /** How long a stopping worker lets in-flight activities finish before cancelling them. */
   shutdownGrace: DurationSchema.default('30s'),
   /** Path to a kubeconfig; unset means $KUBECONFIG, ~/.kube/config, then in-cluster. */
@@ -127,6 +140,8 @@ export const CONFIG_ENV: Record<string, keyof Config> = {
   BALLAST_TASK_QUEUE: 'taskQueue',
   BALLAST_MAX_CONCURRENT_ACTIVITIES: 'maxConcurrentActivityTaskExecutions',
   BALLAST_MAX_CONCURRENT_WORKFLOW_TASKS: 'maxConcurrentWorkflowTaskExecutions',
+  BALLAST_MAX_CACHED_WORKFLOWS: 'maxCachedWorkflows',
+  BALLAST_WORKFLOW_BUNDLE_DIR: 'workflowBundleDir',
   BALLAST_SHUTDOWN_GRACE: 'shutdownGrace',
   KUBECONFIG: 'kubeconfig',
   BALLAST_KUBE_CONTEXT: 'kubeContext',

@@ -1,6 +1,5 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createRequire } from 'node:module';
 import type { EventSink } from '../api/events.js';
 import { parseDuration } from '../api/meta.js';
 import { createKubeEventSink } from '../activities/events/kube-events.js';
@@ -16,8 +15,7 @@ import { createLogger } from './logger.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker-metrics.js';
 import { installTemporalRuntime, type RuntimeInstall } from './temporal-runtime.js';
 import { temporalConnectionOptions } from './temporal-connection.js';
-
-const require = createRequire(import.meta.url);
+import { loadWorkflowBundle } from './workflow-bundle/load.js';
 
 /** What a process or test adds to a worker beyond its configuration. */
 export interface WorkerExtras extends Partial<Pick<ActivityDeps, 'allowLocalGit' | 'healthPollMs'>> {
@@ -57,11 +55,14 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
     log: createLogger(config.logLevel, 'notify'),
     delivery: notificationDelivery,
   });
+  // Prebuilt by `npm run bundle` (and the image): webpack in every worker start was its peak memory.
+  const bundle = await loadWorkflowBundle({ dir: config.workflowBundleDir }, createLogger(config.logLevel, 'worker'));
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows/index.ts'),
+    workflowBundle: { code: bundle.code },
+    maxCachedWorkflows: config.maxCachedWorkflows,
     dataConverter,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTaskExecutions,

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import ignore from 'ignore';
 import { TOOLS } from '../../../tools/toolchain/tools.js';
 import { HELM_VERSION, KUSTOMIZE_VERSION, SOPS_VERSION } from '../../../tools/toolchain/versions.js';
+import { DEFAULT_BUNDLE_DIR, REPO_ROOT } from '../../../workers/workflow-bundle/bundle-cache.js';
 import { ROOT } from './compose-file.js';
 import { importGraph } from './import-graph.js';
 
@@ -13,7 +14,7 @@ const stages = dockerfile.split(/^FROM /m).slice(1);
 const runtime = stages.at(-1)!;
 const arg = (name: string): string | undefined => new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(dockerfile)?.[1];
 const copied = [...runtime.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
-/** The processes, and the workflow bundle the worker builds at start from workflows/index.ts. */
+/** The processes, and the workflow bundle built from workflows/index.ts (prebuilt, or at a worker's start). */
 const ENTRY_POINTS = ['workers/worker-main.ts', 'workers/controller-main.ts', 'workflows/index.ts'];
 
 describe('Dockerfile', () => {
@@ -48,6 +49,21 @@ describe('Dockerfile', () => {
     for (const folder of folders) assert.ok(copied.includes(folder), `COPY ${folder}`);
     const ignored = ignore().add(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8'));
     for (const source of copied) assert.equal(ignored.ignores(source), false, `${source} is in .dockerignore`);
+  });
+
+  it('ships the workflow bundle prebuilt by tools/bundle.ts, from every source folder the bundle reads', () => {
+    const stage = stages.find((s) => / AS bundle$/.test(s.split('\n')[0]!));
+    assert.ok(stage, 'a stage named bundle');
+    assert.match(stage, /^RUN node --import tsx tools\/bundle\.ts$/m);
+    const bundleCopies = [...stage.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    for (const file of importGraph(ROOT, ['tools/bundle.ts']).files) {
+      const source = file.startsWith('tools/') ? file : file.split('/')[0]!;
+      assert.ok(bundleCopies.includes(source), `bundle stage: COPY ${source}`);
+    }
+    const cacheDir = path.relative(REPO_ROOT, path.dirname(DEFAULT_BUNDLE_DIR));
+    assert.ok(runtime.includes(`COPY --from=bundle /app/${cacheDir} ./${cacheDir}\n`), `runtime: COPY ${cacheDir}`);
+    const ignored = ignore().add(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8'));
+    assert.equal(ignored.ignores('tools/bundle.ts'), false, 'tools/bundle.ts is in .dockerignore');
   });
 
   it('needs no devDependency at run time (it installs with --omit=dev)', () => {
