@@ -13,3 +13,11 @@ export const shortIo = {
   // (30 s in the fault-injection suite) does not fail the step.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 10 },
 } as const;
+
+/**
+ * Status reads and writes run as local activities: each records one marker event and needs no
+ * workflow task of its own, where a normal activity costs three events and a task. They are short
+ * and idempotent, so re-running one after a worker crash is harmless. Local activities cannot
+ * heartbeat; the start-to-close timeout bounds them instead.
+ */
+export const localIo = { startToCloseTimeout: '1 minute', retry: shortIo.retry } as const;

@@ -200,6 +200,29 @@ describe('kustomizationWorkflow', () => {
     assert.equal(statuses.at(-1)?.lastAppliedRevision, 'main@sha1:aaa');
   });
 
+  it('records at most 30 history events for a pass that changes nothing (issue #9 target)', async () => {
+    const calls: string[] = [];
+    const statuses: StatusInput[] = [];
+    const applied = plan({ lastAppliedRevision: 'main@sha1:aaa' });
+    const acts = fakeActivities({ loadKustomization: async () => (calls.push('load'), applied) }, calls, statuses);
+    const events = await withWorker(acts, async (tq) => {
+      const handle = await start(tq);
+      for (let i = 0; i < 100 && (await handle.query(progressQuery)).reconciles < 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const before = (await handle.fetchHistory()).events?.length ?? 0;
+      await handle.executeUpdate(reconcileNowUpdate, { args: [{}] });
+      const after = (await handle.fetchHistory()).events?.length ?? 0;
+      await handle.terminate();
+      return after - before;
+    });
+    // Load and status writes are local activities (one marker each); the unchanged revision skips
+    // the "in progress" write. Was 47 before both.
+    assert.ok(events <= 30, `${events} history events for a pass that changes nothing`);
+    // First pass: "in progress" and final; the re-sync: final only.
+    assert.equal(statuses.length, 3, 'no "in progress" write on the re-sync');
+    assert.equal(calls.filter((c) => c.startsWith('validate')).length, 1, 'the unchanged build is not validated again');
+  });
+
   it('writes the apiserver message of a failed validation and applies nothing', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
