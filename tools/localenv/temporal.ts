@@ -30,12 +30,14 @@ function searchAttributeFlags(): string[] {
 /**
  * Starts `temporal server start-dev` on loopback with the Web UI, persisted to a SQLite file in
  * `dir` (so a restart on the same file keeps every workflow), with Ballast's search attributes.
+ * `uiCodecEndpoint` makes the UI decode payloads through that remote codec server.
  */
 export async function startTemporal(
   group: ProcessGroup,
   dir: string,
   dbFile = path.join(dir, 'temporal.db'),
-  ports?: TemporalPorts
+  ports?: TemporalPorts,
+  opts: { uiCodecEndpoint?: string } = {}
 ): Promise<TemporalServer> {
   const { port, uiPort, httpPort, metricsPort } = ports ?? {
     port: await freePort(),
@@ -67,6 +69,7 @@ export async function startTemporal(
     '--log-level',
     'warn',
     ...searchAttributeFlags(),
+    ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ]);
   await waitReady(
     server,
