@@ -1,8 +1,7 @@
-/** Removes what a benchmark run created in the cluster, then stops Ballast. */
+/** Removes what a benchmark run created in the cluster, then stops the controllers (Ballast's or Flux's). */
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KindDescriptor } from '../api/meta.js';
-import type { BallastProcess } from './ballast-processes.js';
 import type { ListedObject } from './wait-ready.js';
 
 /**
@@ -14,7 +13,7 @@ export async function cleanup(
   kc: KubeConfig,
   namespaces: string[],
   kinds: KindDescriptor[],
-  ballast: BallastProcess[],
+  ballast: { stop(): Promise<void> }[],
   log: (line: string) => void
 ): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);

@@ -6,24 +6,25 @@
  * @example
  * const result = await runBench({ kind: 'kustomization', count: 100, sources: '1' });
  */
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { workflowIdFor } from '../api/workflow-ids.js';
 import { installCrds } from '../client/install-crds.js';
 import { startLocalEnv } from '../tools/localenv/index.js';
 import { KUBERNETES_VERSION, TEMPORAL_CLI_VERSION } from '../tools/toolchain/versions.js';
 import { apiserverRequestTotal } from './apiserver-requests.js';
 import { cleanup } from './cleanup.js';
+import { createAll } from './create-all.js';
+import { runFluxPhase, type FluxResult } from './flux-phase.js';
 import { startBallastProcesses, type BallastProcess } from './ballast-processes.js';
 import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
 import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
 import { findTemporalServerPid, ProcessTracker, round } from './proc-stats.js';
-import { prepareWorkload, type BenchKind, type ObjectToCreate, type SourcesMode } from './sources.js';
+import { prepareWorkload, type BenchKind, type SourcesMode, type Workload } from './sources.js';
 import { waitAllReady } from './wait-ready.js';
 import { appNames } from './workload.js';
 
@@ -37,6 +38,11 @@ export interface BenchOptions {
    * an activity's start-to-close timeout, so a lost activity shows as a slow tail, not a failed run.
    */
   timeoutMs?: number;
+  /**
+   * Also run Flux's controllers on the same objects, after Ballast (bench/flux-phase.ts). Only
+   * against the benchmark's own environment: it swaps the cluster's CRDs for Flux's meanwhile.
+   */
+  flux?: boolean;
   /** Directory for the Ballast processes' logs; default a fresh temporary one. */
   logDir?: string;
   log?: (line: string) => void;
@@ -79,6 +85,10 @@ export interface BenchResult {
   floor: { seconds: number; concurrency: number; objects: number; apiserverRequests: number };
   /** ballast.readySeconds / floor.seconds. */
   ballastOverFloor: number;
+  /** The same run with Flux's controllers instead of Ballast (`--flux`). */
+  flux?: FluxResult;
+  /** ballast.readySeconds / flux.readySeconds: above 1, Ballast is slower. */
+  ballastOverFlux?: number;
 }
 
 const HISTORY_SAMPLE = 5;
@@ -89,6 +99,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     throw new Error(`benchmark: count must be a positive whole number, got ${opts.count}`);
   const log = opts.log ?? ((line: string) => console.error(line));
   const shared = sharedEnv();
+  if (opts.flux && shared)
+    throw new Error(
+      'benchmark: --flux swaps the cluster CRDs for Flux ones, so it runs only against its own environment; unset BALLAST_TEST_KUBECONFIG and BALLAST_TEST_TEMPORAL_ADDRESS'
+    );
   const own = shared ? undefined : await startLocalEnv({ log });
   const env = shared ?? {
     kubeconfigPath: own!.kubeconfigPath,
@@ -115,6 +129,7 @@ function sharedEnv(): EnvRef | undefined {
     : undefined;
 }
 
+/** Ballast's phase and the floor, then (`flux`) Flux's phase on the same served sources. */
 async function runAgainst(
   env: EnvRef,
   environment: BenchResult['environment'],
@@ -124,13 +139,44 @@ async function runAgainst(
   const kc = new KubeConfig();
   kc.loadFromFile(env.kubeconfigPath);
   await installCrds(kc);
-  const core = kc.makeApiClient(CoreV1Api);
   const id = randomBytes(3).toString('hex');
-  const ns = `bench-${id}`;
-  const floorNs = `bench-floor-${id}`;
   const names = appNames(opts.count);
   const logDir = opts.logDir ?? (await mkdtemp(path.join(tmpdir(), 'ballast-bench-')));
   await mkdir(logDir, { recursive: true });
+  const timeoutMs = opts.timeoutMs ?? 600_000 + 2_000 * opts.count;
+  const workload = await prepareWorkload(opts.kind, names, opts.sources);
+  try {
+    const result = await runBallastPhase(kc, env, environment, opts, { workload, names, id, logDir, timeoutMs }, log);
+    if (!opts.flux) return result;
+    const flux = await runFluxPhase({
+      kc,
+      kubeconfigPath: env.kubeconfigPath,
+      kind: opts.kind,
+      count: opts.count,
+      workload,
+      namespace: `bench-flux-${id}`,
+      logDir,
+      timeoutMs,
+      log,
+    });
+    return { ...result, flux, ballastOverFlux: round(result.ballast.readySeconds / flux.readySeconds, 2) };
+  } finally {
+    await workload.close();
+  }
+}
+
+async function runBallastPhase(
+  kc: KubeConfig,
+  env: EnvRef,
+  environment: BenchResult['environment'],
+  opts: BenchOptions,
+  run: { workload: Workload; names: string[]; id: string; logDir: string; timeoutMs: number },
+  log: (line: string) => void
+): Promise<BenchResult> {
+  const { workload, names, id, logDir } = run;
+  const core = kc.makeApiClient(CoreV1Api);
+  const ns = `bench-${id}`;
+  const floorNs = `bench-floor-${id}`;
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'ballast-bench-artifacts-'));
   const target = {
     ...env,
@@ -139,7 +185,6 @@ async function runAgainst(
     artifactDir,
     namespace: ns,
   };
-  const workload = await prepareWorkload(opts.kind, names, opts.sources);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   let ballast: BallastProcess[] = [];
@@ -154,7 +199,7 @@ async function runAgainst(
     const harnessRequests = { n: 0 };
     await createAll(kc, ns, [...workload.sources, ...workload.objects], harnessRequests);
     const ready = await waitAllReady(kc, ns, workload.readyKind, opts.count, started, harnessRequests, {
-      timeoutMs: opts.timeoutMs ?? 600_000 + 2_000 * opts.count,
+      timeoutMs: run.timeoutMs,
       log,
     });
     const processes = tracker.stop();
@@ -209,7 +254,6 @@ async function runAgainst(
       log
     );
     await connection.close();
-    await workload.close();
     await rm(artifactDir, { recursive: true, force: true });
   }
 }
@@ -230,36 +274,6 @@ function trackProcesses(
       `temporal: no local 'temporal server start-dev --port ${port}' process found (remote server?); its costs are not measured`
     );
   return { tracker: new ProcessTracker(pids), notes };
-}
-
-/** Creates every object at once (bounded, so 1000 creates do not open 1000 sockets). */
-async function createAll(
-  kc: KubeConfig,
-  ns: string,
-  objects: ObjectToCreate[],
-  requests: { n: number }
-): Promise<void> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const limit = pLimit(32);
-  await Promise.all(
-    objects.map((o) =>
-      limit(() => {
-        requests.n++;
-        return custom.createNamespacedCustomObject({
-          group: o.kind.group,
-          version: o.kind.version,
-          plural: o.kind.plural,
-          namespace: ns,
-          body: {
-            apiVersion: o.kind.apiVersion,
-            kind: o.kind.kind,
-            metadata: { name: o.name, namespace: ns },
-            spec: o.spec,
-          },
-        });
-      })
-    )
-  );
 }
 
 async function runFloor(

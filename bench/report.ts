@@ -1,7 +1,7 @@
 /**
  * Writes a run's results under bench/results/: the run's JSON, then, from every run of that kind
  * found there (the newest per N), a Markdown table and an SVG line chart of time to all-Ready
- * against N, one line for Ballast and one for the floor.
+ * against N, one line for Ballast and one for the floor, and one for Flux when runs have it (`--flux`).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,7 +43,10 @@ export function markdownTable(runs: BenchResult[]): string {
     'Ballast all-Ready (p50 / p95)',
     'floor',
     'Ballast/floor',
-    'apiserver requests',
+    'Flux all-Ready (p50 / p95)',
+    'Ballast/Flux',
+    'Flux CPU / peak RSS',
+    'apiserver requests (Ballast / Flux)',
     'worker CPU / peak RSS',
     'controller CPU / peak RSS',
     'Temporal CPU / peak RSS',
@@ -60,7 +63,10 @@ export function markdownTable(runs: BenchResult[]): string {
       `${sec(r.ballast.readySeconds)} (${sec(r.ballast.p50ReadySeconds)} / ${sec(r.ballast.p95ReadySeconds)})`,
       sec(r.floor.seconds),
       `${r.ballastOverFloor}×`,
-      String(r.ballast.apiserverRequests),
+      r.flux ? `${sec(r.flux.readySeconds)} (${sec(r.flux.p50ReadySeconds)} / ${sec(r.flux.p95ReadySeconds)})` : '–',
+      ballastOverFlux(r),
+      fluxCosts(r),
+      r.flux ? `${r.ballast.apiserverRequests} / ${r.flux.apiserverRequests}` : String(r.ballast.apiserverRequests),
       cost('worker'),
       cost('controller'),
       cost('temporal'),
@@ -76,19 +82,49 @@ export function markdownTable(runs: BenchResult[]): string {
     '',
     m && v
       ? `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB; node ${v.node}, temporal CLI ${v.temporalCli}, Kubernetes ${v.kubernetes}; ` +
-        `environment: ${runs.map((r) => r.environment).join(', ')}. CPU is seconds used during the run.`
+        `environment: ${runs.map((r) => r.environment).join(', ')}. CPU is seconds used during the run.` +
+        fluxNote(runs)
       : '',
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** A plain SVG line chart: seconds to all-Ready against N, Ballast and the floor. */
+/** Ballast's time to all-Ready over Flux's, e.g. `2.5×` (Ballast slower); `–` for a run without Flux. */
+export function ballastOverFlux(r: Pick<BenchResult, 'ballast' | 'flux'>): string {
+  if (!r.flux || r.flux.readySeconds <= 0) return '–';
+  return `${Number((r.ballast.readySeconds / r.flux.readySeconds).toFixed(2))}×`;
+}
+
+/** Each Flux controller's CPU seconds and peak RSS, e.g. `source-controller 1.2 s / 40 MiB`. */
+function fluxCosts(r: BenchResult): string {
+  if (!r.flux) return '–';
+  return Object.entries(r.flux.processes)
+    .map(([name, p]) => `${name} ${sec(p.cpuSeconds)} / ${mib(p.peakRssMiB)}`)
+    .join('; ');
+}
+
+/** Which Flux ran, with each controller's version and --concurrent; empty when no run has Flux. */
+function fluxNote(runs: BenchResult[]): string {
+  const flux = runs.find((r) => r.flux)?.flux;
+  if (!flux) return '';
+  const controllers = Object.entries(flux.controllers).map(
+    ([n, c]) => `${n} ${c.version} --concurrent=${c.concurrent}`
+  );
+  return ` Flux ${flux.version}: ${controllers.join(', ')}.`;
+}
+
+/** A plain SVG line chart: seconds to all-Ready against N, Ballast, the floor and (where run) Flux. */
 export function svgChart(runs: BenchResult[], title: string): string {
   const [w, h, left, right, top, bottom] = [640, 360, 60, 130, 40, 50];
   const series = [
     { name: 'Ballast', color: '#d9480f', points: runs.map((r) => [r.count, r.ballast.readySeconds] as const) },
     { name: 'floor (direct SSA)', color: '#1c7ed6', points: runs.map((r) => [r.count, r.floor.seconds] as const) },
-  ];
+    {
+      name: 'Flux',
+      color: '#2b8a3e',
+      points: runs.flatMap((r) => (r.flux ? [[r.count, r.flux.readySeconds] as const] : [])),
+    },
+  ].filter((s) => s.points.length > 0);
   const maxX = Math.max(1, ...runs.map((r) => r.count));
   const maxY = niceCeil(Math.max(1, ...series.flatMap((s) => s.points.map(([, y]) => y))));
   const x = (v: number): number => Number((left + (v / maxX) * (w - left - right)).toFixed(1));

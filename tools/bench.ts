@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- --kind kustomization|helmrelease --count N [--sources 1|N] [--out DIR]`:
- * one benchmark run (see bench/harness.ts); prints the table and writes bench/results/.
+ * `npm run bench -- --kind kustomization|helmrelease --count N [--sources 1|N] [--flux] [--out DIR]`:
+ * one benchmark run (see bench/harness.ts); prints the table and writes bench/results/. `--flux`
+ * also runs Flux's controllers on the same objects afterwards, building them on first use.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench } from '../bench/harness.js';
 import { markdownTable, RESULTS_DIR, writeResults } from '../bench/report.js';
+import { ensureTools } from './toolchain/build.js';
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -19,11 +21,20 @@ const program = new Command('bench')
   )
   .requiredOption('--count <n>', 'how many objects', positiveInt)
   .addOption(new Option('--sources <mode>', 'one shared source, or one per object').choices(['1', 'N']).default('1'))
+  .option('--flux', "also run Flux's controllers on the same objects, after Ballast", false)
   .option('--out <dir>', 'results directory', RESULTS_DIR)
   .parse();
 
-const opts = program.opts<{ kind: 'kustomization' | 'helmrelease'; count: number; sources: '1' | 'N'; out: string }>();
-const result = await runBench({ kind: opts.kind, count: opts.count, sources: opts.sources });
+const opts = program.opts<{
+  kind: 'kustomization' | 'helmrelease';
+  count: number;
+  sources: '1' | 'N';
+  flux: boolean;
+  out: string;
+}>();
+// Flux's controllers are not part of `npm run tools` (nothing else needs them): built here on first use.
+if (opts.flux) await ensureTools(console.error, { flux: true });
+const result = await runBench({ kind: opts.kind, count: opts.count, sources: opts.sources, flux: opts.flux });
 const files = await writeResults(result, opts.out);
 console.log(markdownTable([result]));
 console.log(`wrote ${files.join(', ')}`);

@@ -50,7 +50,8 @@ case "$task" in
 esac
 # Only the tasks that run the local environment need the infrastructure binaries.
 case "$task" in
-  tools|test|dev|bench|faults) node --import tsx tools/toolchain/main.ts ;;
+  tools) node --import tsx tools/toolchain/main.ts "$@" ;; # --flux: Flux's controllers too, for the benchmark
+  test|dev|bench|faults) node --import tsx tools/toolchain/main.ts ;;
 esac
 case "$task" in
   tools) ;;

@@ -5,29 +5,29 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { writeKwokStages } from './kwok-stages.js';
-import { GOMOD_DIR, toolDir } from './paths.js';
+import { moduleDir, toolDir } from './paths.js';
 import { TOOLS, type ToolName, type ToolRecipe } from './tools.js';
 
 const run = promisify(execFile);
 
-/** Hash of the helper module's inputs, so editing go.mod or cmd/ rebuilds what it produces. */
-function gomodKey(): string {
+/** Hash of a helper module's inputs, so editing its go.mod or sources rebuilds what it produces. */
+function gomodKey(root: string): string {
   const h = createHash('sha256');
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (/\.(go|mod|sum)$/.test(entry.name)) h.update(path.relative(GOMOD_DIR, p)).update(readFileSync(p));
+      else if (/\.(go|mod|sum)$/.test(entry.name)) h.update(path.relative(root, p)).update(readFileSync(p));
     }
   };
-  walk(GOMOD_DIR);
+  walk(root);
   return h.digest('hex');
 }
 
-/** Cache key of one tool: its recipe, plus the helper module's content for tools built there. */
+/** Cache key of one tool: its recipe, plus its helper module's content for tools built in one. */
 export function toolKey(recipe: ToolRecipe): string {
   const h = createHash('sha256').update(JSON.stringify(recipe));
-  if (recipe.kind === 'gomod-build') h.update(gomodKey());
+  if (recipe.kind === 'gomod-build') h.update(gomodKey(moduleDir(recipe)));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -59,7 +59,7 @@ async function build(name: ToolName, recipe: ToolRecipe, dest: string): Promise<
   } else {
     await run('go', ['build', `-ldflags=${ldflags}`, '-o', path.join(tmp, name), recipe.pkg], {
       ...opts,
-      cwd: GOMOD_DIR,
+      cwd: moduleDir(recipe),
     });
   }
   if (name === 'kwok') await writeKwokStages(recipe.version, path.join(tmp, 'stages.yaml'));
@@ -75,10 +75,17 @@ export interface EnsureResult {
   seconds: number;
 }
 
-/** Ensures every pinned tool is in the cache, building only the missing ones; prints progress. */
-export async function ensureTools(log: (line: string) => void = console.log): Promise<EnsureResult[]> {
+/**
+ * Ensures every pinned tool is in the cache, building only the missing ones; prints progress.
+ * Flux's controllers (`onlyFor: 'flux'`) only with `flux: true`: nothing but the benchmark needs them.
+ */
+export async function ensureTools(
+  log: (line: string) => void = console.log,
+  opts: { flux?: boolean } = {}
+): Promise<EnsureResult[]> {
   const results: EnsureResult[] = [];
   for (const [name, recipe] of Object.entries(TOOLS) as [ToolName, ToolRecipe][]) {
+    if (recipe.kind === 'gomod-build' && recipe.onlyFor === 'flux' && !opts.flux) continue;
     const bin = toolPath(name);
     if (existsSync(bin)) {
       results.push({ name, path: bin, built: false, seconds: 0 });

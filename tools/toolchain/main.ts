@@ -1,9 +1,12 @@
-/** `npm run tools`: builds the pinned toolchain into the per-user cache; a second run builds nothing and says so. */
+/**
+ * `npm run tools [-- --flux]`: builds the pinned toolchain into the per-user cache; a second run
+ * builds nothing and says so. `--flux` also builds Flux's controllers for the benchmark.
+ */
 import { ensureTools } from './build.js';
 import { cacheRoot } from './paths.js';
 
 const started = performance.now();
-const results = await ensureTools().catch((err: unknown) => {
+const results = await ensureTools(console.log, { flux: process.argv.includes('--flux') }).catch((err: unknown) => {
   const e = err as { stderr?: string; message?: string };
   console.error(`tools: build failed: ${e.stderr?.trim() || e.message}`);
   process.exit(1);

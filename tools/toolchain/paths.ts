@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { TOOLS, type ToolName } from './tools.js';
+import { TOOLS, type ToolName, type ToolRecipe } from './tools.js';
 
 /** Root of the per-user tool cache; binaries live under `<root>/<tool>-<version>-<key>/`. */
 export function cacheRoot(): string {
@@ -12,6 +12,13 @@ export function cacheRoot(): string {
 
 /** The directory of the helper Go module that builds etcd and the Kubernetes binaries. */
 export const GOMOD_DIR = path.resolve(import.meta.dirname, '..', 'gomod');
+
+/** The helper module a `gomod-build` recipe is built in: GOMOD_DIR unless it names another. */
+export function moduleDir(recipe: ToolRecipe): string {
+  return recipe.kind === 'gomod-build' && recipe.module
+    ? path.resolve(import.meta.dirname, '..', recipe.module)
+    : GOMOD_DIR;
+}
 
 /** Directory a tool is cached in; the key covers its recipe (and the helper module's sources, for those built there). */
 export function toolDir(name: ToolName, key: string): string {

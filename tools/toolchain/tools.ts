@@ -9,12 +9,20 @@ import {
   CRANE_VERSION,
   SOPS_VERSION,
   AGE_VERSION,
+  MINIO_VERSION,
+  FLUX_SOURCE_CONTROLLER_VERSION,
+  FLUX_KUSTOMIZE_CONTROLLER_VERSION,
+  FLUX_HELM_CONTROLLER_VERSION,
 } from './versions.js';
 
-/** How one binary is produced: `go install pkg@version`, or `go build` inside the helper module `tools/gomod`. */
+/**
+ * How one binary is produced: `go install pkg@version`, or `go build` inside a helper module
+ * (`tools/gomod`, or the folder under tools/ that `module` names). `onlyFor: 'flux'` tools are
+ * built only on request (`npm run tools -- --flux`, `npm run bench -- --flux`), not by every run.
+ */
 export type ToolRecipe =
   | { kind: 'go-install'; pkg: string; version: string; ldflags?: string[] }
-  | { kind: 'gomod-build'; pkg: string; version: string; ldflags?: string[] };
+  | { kind: 'gomod-build'; pkg: string; version: string; ldflags?: string[]; module?: string; onlyFor?: 'flux' };
 
 export type ToolName =
   | 'temporal'
@@ -29,7 +37,11 @@ export type ToolName =
   | 'kustomize'
   | 'crane'
   | 'sops'
-  | 'age-keygen';
+  | 'age-keygen'
+  | 'minio'
+  | 'flux-source-controller'
+  | 'flux-kustomize-controller'
+  | 'flux-helm-controller';
 
 const k8sVersionFlags = (() => {
   const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
@@ -59,6 +71,8 @@ export const TOOLS: Record<ToolName, ToolRecipe> = {
   crane: { kind: 'go-install', pkg: 'github.com/google/go-containerregistry/cmd/crane', version: CRANE_VERSION },
   sops: { kind: 'go-install', pkg: 'github.com/getsops/sops/v3/cmd/sops', version: SOPS_VERSION },
   'age-keygen': { kind: 'go-install', pkg: 'filippo.io/age/cmd/age-keygen', version: AGE_VERSION },
+  // The S3-compatible server the S3 artifact store is tested against (tools/localenv/s3.ts).
+  minio: { kind: 'go-install', pkg: 'github.com/minio/minio', version: MINIO_VERSION },
   etcd: { kind: 'gomod-build', pkg: './cmd/etcd', version: ETCD_VERSION },
   'kube-apiserver': {
     kind: 'gomod-build',
@@ -79,4 +93,13 @@ export const TOOLS: Record<ToolName, ToolRecipe> = {
     version: KUBERNETES_VERSION,
     ldflags: k8sVersionFlags,
   },
+  // Flux's controllers, for the benchmark's side-by-side run only. Their go.mod files carry replace
+  // directives, so each is built inside its own helper module under tools/flux/ that repeats them.
+  'flux-source-controller': fluxController('source-controller', FLUX_SOURCE_CONTROLLER_VERSION),
+  'flux-kustomize-controller': fluxController('kustomize-controller', FLUX_KUSTOMIZE_CONTROLLER_VERSION),
+  'flux-helm-controller': fluxController('helm-controller', FLUX_HELM_CONTROLLER_VERSION),
 };
+
+function fluxController(name: string, version: string): ToolRecipe {
+  return { kind: 'gomod-build', pkg: `github.com/fluxcd/${name}`, version, module: `flux/${name}`, onlyFor: 'flux' };
+}

@@ -22,3 +22,17 @@ export const CRANE_VERSION = 'v0.22.1';
 export const SOPS_VERSION = 'v3.13.3';
 /** age-keygen makes the age keys tests encrypt with; v1.3.1 is the age sops v3.13.3 itself requires. */
 export const AGE_VERSION = 'v1.3.1';
+/**
+ * MinIO, the S3-compatible server tests of the S3 artifact store run on loopback. MinIO publishes no
+ * semver tags to the module proxy; this pseudo-version is `go list -m github.com/minio/minio@latest`
+ * on 2026-11-30 (commit 7aac2a2c5b7c of 2026-02-12), whose go.mod has no replace directive.
+ */
+export const MINIO_VERSION = 'v0.0.0-20260212201848-7aac2a2c5b7c';
+/**
+ * The controllers Flux v2.9.5 ships, built only for the benchmark's side-by-side run; their helper
+ * modules (tools/flux/<controller>/go.mod) require the same versions.
+ */
+export const FLUX_VERSION = 'v2.9.5';
+export const FLUX_SOURCE_CONTROLLER_VERSION = 'v1.9.5';
+export const FLUX_KUSTOMIZE_CONTROLLER_VERSION = 'v1.9.5';
+export const FLUX_HELM_CONTROLLER_VERSION = 'v1.6.4';
