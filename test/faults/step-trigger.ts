@@ -11,6 +11,10 @@ export type Landing = 'during' | 'after';
 
 interface HistoryEvent {
   eventId?: unknown;
+  markerRecordedEventAttributes?: {
+    markerName?: string | null;
+    details?: Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | null;
+  } | null;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
   activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
   activityTaskFailedEventAttributes?: { scheduledEventId?: unknown } | null;
@@ -20,11 +24,35 @@ interface HistoryEvent {
 /** Event ids are protobuf Longs (or numbers): compare them as decimal strings. */
 const idOf = (v: unknown): string => (v as { toString(): string } | null | undefined)?.toString() ?? '';
 
-/** The scheduled event of the boundary in these events and whether it has closed, or undefined. */
+/**
+ * The activity type of a local activity's completion marker (Core records one `core_local_activity`
+ * marker per local activity, its `data` a JSON object naming `activity_type`), else undefined.
+ */
+export function localActivityType(e: HistoryEvent): string | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The boundary's event in these events and whether its step has closed, or undefined. Steps run
+ * as normal activities (scheduled, then closed) or as local activities (a marker written when they
+ * complete, so a fault can only land after them).
+ */
 export function findBoundary(events: HistoryEvent[], at: StepBoundary): Landing | undefined {
-  const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === at.activity);
-  const target = scheduled[at.occurrence - 1];
+  const starts = events.filter(
+    (e) =>
+      e.activityTaskScheduledEventAttributes?.activityType?.name === at.activity || localActivityType(e) === at.activity
+  );
+  const target = starts[at.occurrence - 1];
   if (!target) return undefined;
+  if (target.markerRecordedEventAttributes) return 'after';
   const id = idOf(target.eventId);
   const closed = events.some(
     (e) =>
