@@ -6,6 +6,7 @@ import { DurationSchema } from '../api/meta.js';
 import { DEFAULT_TASK_QUEUE } from '../api/task-queues.js';
 import { DEFAULT_SOURCE_LIMITS, parseByteSize } from '../activities/source/source-limits.js';
 import { readKeyring } from './codec/keys.js';
+import { artifactStoreProblems } from './artifact-store-config.js';
 import { readConfigFile } from './config-file.js';
 import { DEFAULT_BUNDLE_DIR } from './workflow-bundle/bundle-cache.js';
 
@@ -73,6 +74,20 @@ const ConfigSchema = z.strictObject({
   fieldManager: z.string().min(1).default('ballast'),
   /** Directory of the local artifact store (shared by the workers of one host). */
   artifactDir: z.string().min(1).default(path.join(tmpdir(), 'ballast-artifacts')),
+  /** Where artifacts live: `local` (artifactDir) or `s3` (a bucket every worker reaches; credentials from AWS_*). */
+  artifactStore: z.enum(['local', 's3']).default('local'),
+  /** Endpoint of an S3-compatible server (MinIO, Ceph, …); unset: AWS S3. */
+  s3Endpoint: z.url({ protocol: /^https?$/, error: 'an http(s) URL like http://minio.storage.svc:9000' }).optional(),
+  s3Bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)')
+    .optional(),
+  /** Default: AWS_REGION, else us-east-1. */
+  s3Region: z.string().min(1).optional(),
+  /** Key prefix of every artifact in the bucket, e.g. ballast/prod. */
+  s3Prefix: z.string().min(1).optional(),
+  /** Path-style requests (endpoint/bucket/key). Unset: on when s3Endpoint is set, else off. */
+  s3ForcePathStyle: Flag.optional(),
   /** The kustomize binary; a bare name is looked up on PATH. */
   kustomizeBinary: z.string().min(1).default('kustomize'),
   /** The sops binary that decrypts Kustomizations with `spec.decryption`; a bare name is looked up on PATH. */
@@ -148,6 +163,12 @@ export const CONFIG_ENV: Record<string, keyof Config> = {
   BALLAST_CLUSTER_NAME: 'clusterName',
   BALLAST_FIELD_MANAGER: 'fieldManager',
   BALLAST_ARTIFACT_DIR: 'artifactDir',
+  BALLAST_ARTIFACT_STORE: 'artifactStore',
+  BALLAST_S3_ENDPOINT: 's3Endpoint',
+  BALLAST_S3_BUCKET: 's3Bucket',
+  BALLAST_S3_REGION: 's3Region',
+  BALLAST_S3_PREFIX: 's3Prefix',
+  BALLAST_S3_FORCE_PATH_STYLE: 's3ForcePathStyle',
   BALLAST_KUSTOMIZE: 'kustomizeBinary',
   BALLAST_SOPS: 'sopsBinary',
   BALLAST_HELM: 'helmBinary',
@@ -196,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(parsed.success ? [] : parsed.error.issues.map((i) => issueText(i, label, filePath))),
     ...tlsProblems(input, label),
     ...codecKeyProblems(input, label),
+    ...artifactStoreProblems(input, label),
   ];
   if (!parsed.success || problems.length > 0)
     throw new Error(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);

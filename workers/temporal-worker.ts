@@ -6,9 +6,9 @@ import { createKubeEventSink } from '../activities/events/kube-events.js';
 import { fanOut, notifying } from '../activities/events/fan-out.js';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { NotificationSink, type DeliveryOptions } from '../activities/notify/sink.js';
-import { LocalArtifactStore } from '../activities/source/artifact-store.js';
 import { createKubeClients, loadKubeConfig } from '../activities/kube/client.js';
 import { codecDataConverter } from './codec/data-converter.js';
+import { createArtifactStore } from './artifact-store.js';
 import type { Config } from './config.js';
 import { heartbeatWhileRunning } from './activity-heartbeats.js';
 import { createLogger } from './logger.js';
@@ -77,7 +77,7 @@ export async function createBallastWorker(config: Config, extra: WorkerExtras = 
     activities: createActivities({
       kube,
       fieldManager: config.fieldManager,
-      store: new LocalArtifactStore(config.artifactDir),
+      store: createArtifactStore(config),
       kustomizeBinary: config.kustomizeBinary,
       sopsBinary: config.sopsBinary,
       helmBinary: config.helmBinary,

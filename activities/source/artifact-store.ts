@@ -1,6 +1,6 @@
 /**
  * Where source artifacts live. {@link ArtifactStore} is the contract every store implements (the
- * local disk one here; a shared S3 one later), so GitRepository packs once and any worker's
+ * local disk one here; the shared S3 one in s3-artifact-store.ts), so GitRepository packs once and any worker's
  * Kustomization extracts by reference: history only ever carries `path` and `digest`.
  *
  * Layout, as Flux's storage: `<kind>/<namespace>/<name>/<sha256 hex>.tar.gz`, e.g.
@@ -89,7 +89,8 @@ export class ArtifactDigestMismatchError extends Error {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const ARTIFACT_FILE = /^[0-9a-f]{64}\.tar\.gz$/;
+/** The name of one stored artifact, `<sha256 hex>.tar.gz`. */
+export const ARTIFACT_FILE = /^[0-9a-f]{64}\.tar\.gz$/;
 /** Temp files older than this are leftovers of a crashed `put` and are removed by gc. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -209,12 +210,21 @@ export class LocalArtifactStore implements ArtifactStore {
 
   /** Absolute path of a store-relative path, refusing anything that could leave the root. */
   private resolve(rel: string): string {
-    const parts = rel.split('/');
-    const bad =
-      rel === '' || rel.includes('\\') || rel.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..');
-    if (bad) throw new RangeError(`invalid artifact path "${rel}": want <kind>/<namespace>/<name>[/<file>]`);
-    return path.join(this.rootDir, ...parts);
+    return path.join(this.rootDir, ...artifactPathParts(rel));
   }
+}
+
+/**
+ * The segments of a store-relative path, refusing anything that could leave the store's root.
+ *
+ * @throws RangeError for an empty path, an empty, `.` or `..` segment, a backslash or a NUL.
+ */
+export function artifactPathParts(rel: string): string[] {
+  const parts = rel.split('/');
+  const bad =
+    rel === '' || rel.includes('\\') || rel.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..');
+  if (bad) throw new RangeError(`invalid artifact path "${rel}": want <kind>/<namespace>/<name>[/<file>]`);
+  return parts;
 }
 
 /** Copies `from` to a new file `to` (never overwriting), hashing on the way and flushing to disk before returning. */
