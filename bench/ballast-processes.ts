@@ -116,7 +116,8 @@ function start(name: BallastProcess['name'], entry: string, logDir: string, env:
   };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+/** SIGTERM, then SIGKILL after 10 s; resolves once the child has exited. Shared with bench/flux-processes.ts. */
+export async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);

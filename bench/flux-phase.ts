@@ -21,9 +21,9 @@ import {
   type FluxControllerName,
   type FluxProcess,
 } from './flux-processes.js';
-import { ProcessTracker, round } from './proc-stats.js';
+import { ProcessTracker } from './proc-stats.js';
 import type { BenchKind, ObjectToCreate, Workload } from './sources.js';
-import { waitAllReady } from './wait-ready.js';
+import { readyFigures, waitAllReady } from './wait-ready.js';
 
 /** What the Flux phase measured; the same numbers as Ballast's phase, where Flux has them. */
 export interface FluxResult {
@@ -90,11 +90,7 @@ export async function runFluxPhase(input: FluxPhaseInput): Promise<FluxResult> {
       controllers: Object.fromEntries(
         names.map((n) => [n, { version: TOOLS[`flux-${n}` as ToolName].version, concurrent: FLUX_CONCURRENCY[n] }])
       ),
-      readySeconds: round(ready.allSeconds, 2),
-      firstReadySeconds: round(ready.firstSeconds, 2),
-      p50ReadySeconds: round(ready.p50Seconds, 2),
-      p95ReadySeconds: round(ready.p95Seconds, 2),
-      readyObjects: ready.count,
+      ...readyFigures(ready),
       apiserverRequests,
       harnessRequests: harnessRequests.n,
       processes,

@@ -3,11 +3,12 @@
  * controller of the benchmarked kind, out of cluster against the bench's apiserver, watching only
  * the Flux phase's namespace, each its own OS process so /proc gives each one's CPU and peak RSS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../tools/localenv/ports.js';
+import { stopChild } from './ballast-processes.js';
 import { toolPath } from '../tools/toolchain/build.js';
 import type { ToolName } from '../tools/toolchain/tools.js';
 import type { BenchKind } from './sources.js';
@@ -113,15 +114,5 @@ async function waitReady(p: Started): Promise<void> {
         `benchmark: Flux's ${p.name} was not ready within ${START_TIMEOUT_MS / 1000} s; see ${p.logFile}`
       );
     await sleep(200);
-  }
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
-  if (timedOut) {
-    child.kill('SIGKILL');
-    await exited;
   }
 }

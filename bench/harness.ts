@@ -25,7 +25,7 @@ import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
 import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
 import { findTemporalServerPid, ProcessTracker, round } from './proc-stats.js';
 import { prepareWorkload, type BenchKind, type SourcesMode, type Workload } from './sources.js';
-import { waitAllReady } from './wait-ready.js';
+import { readyFigures, waitAllReady } from './wait-ready.js';
 import { appNames } from './workload.js';
 
 /** What to run. */
@@ -230,11 +230,7 @@ async function runBallastPhase(
       versions: { node: process.version, temporalCli: TEMPORAL_CLI_VERSION, kubernetes: KUBERNETES_VERSION },
       environment,
       ballast: {
-        readySeconds: round(ready.allSeconds, 2),
-        firstReadySeconds: round(ready.firstSeconds, 2),
-        p50ReadySeconds: round(ready.p50Seconds, 2),
-        p95ReadySeconds: round(ready.p95Seconds, 2),
-        readyObjects: ready.count,
+        ...readyFigures(ready),
         apiserverRequests,
         harnessRequests: harnessRequests.n,
         processes,

@@ -2,6 +2,7 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KindDescriptor } from '../api/meta.js';
+import { round } from './proc-stats.js';
 
 const POLL_MS = 1000;
 
@@ -12,6 +13,33 @@ export interface ListedObject {
 }
 
 /** Lists the objects once a second until `count` are Ready=True; fails with the stragglers' conditions. */
+/** When the objects became Ready, as {@link waitAllReady} measured it. */
+export interface ReadyTimes {
+  allSeconds: number;
+  firstSeconds: number;
+  p50Seconds: number;
+  p95Seconds: number;
+  count: number;
+}
+
+/** The Ready figures every phase of a result carries (Ballast's and Flux's alike), rounded for the report. */
+export function readyFigures(ready: ReadyTimes): {
+  readySeconds: number;
+  firstReadySeconds: number;
+  p50ReadySeconds: number;
+  p95ReadySeconds: number;
+  readyObjects: number;
+} {
+  const r = (x: number): number => round(x, 2);
+  return {
+    readySeconds: r(ready.allSeconds),
+    firstReadySeconds: r(ready.firstSeconds),
+    p50ReadySeconds: r(ready.p50Seconds),
+    p95ReadySeconds: r(ready.p95Seconds),
+    readyObjects: ready.count,
+  };
+}
+
 export async function waitAllReady(
   kc: KubeConfig,
   ns: string,
@@ -20,7 +48,7 @@ export async function waitAllReady(
   started: number,
   requests: { n: number },
   opts: { timeoutMs: number; log: (line: string) => void }
-): Promise<{ allSeconds: number; firstSeconds: number; p50Seconds: number; p95Seconds: number; count: number }> {
+): Promise<ReadyTimes> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   /** When each object was first seen Ready. */
   const readyAt = new Map<string, number>();
