@@ -14,7 +14,7 @@ import { workflowIdFor } from '../../api/workflow-ids.js';
 import { CONFIG_MAP_TEMPLATE, startChartRepo, writeTestChart } from '../../tools/localenv/chart-repo.js';
 import { condition, type FluxObject } from '../support/cluster.js';
 import { injectFault } from './injectors.js';
-import type { Scenario } from './matrix.js';
+import { opensGateFirst, type Scenario } from './matrix.js';
 import { Checks, type ScenarioOutcome } from './outcome.js';
 import { describeWorkflow, fluxStatus } from './report-state.js';
 import { waitForBoundary, type Landing } from './step-trigger.js';
@@ -109,9 +109,10 @@ export async function runHelmReleaseScenario(suite: FaultSuite, scenario: Scenar
       namespace: h.ns,
       name: 'app',
     });
+    if (opensGateFirst(scenario)) await h.openGate();
     landing = await waitForBoundary(h.ballast.client, workflowId, scenario.at);
     await injectFault(scenario.fault, suite, h);
-    await h.openGate();
+    if (!opensGateFirst(scenario)) await h.openGate();
     const ready = (o: FluxObject): boolean =>
       condition(o, 'Ready')?.status === 'True' && o.status?.lastAttemptedRevision === VERSION;
     const hr = await h.cluster.waitForFlux(HelmReleaseKind, h.ns, 'app', ready, CONVERGE_MS).catch(async (err) => {

@@ -12,7 +12,7 @@ import { condition, type FluxObject } from '../support/cluster.js';
 import { configMap, deployment } from '../support/gitops.js';
 import { createGitFixture, startGitHttpServer } from '../support/git-http-server.js';
 import { injectFault } from './injectors.js';
-import type { Scenario } from './matrix.js';
+import { opensGateFirst, type Scenario } from './matrix.js';
 import { Checks, type ScenarioOutcome } from './outcome.js';
 import { describeWorkflow, fluxStatus } from './report-state.js';
 import { waitForBoundary, type Landing } from './step-trigger.js';
@@ -100,9 +100,10 @@ export async function runKustomizationScenario(suite: FaultSuite, scenario: Scen
       namespace: h.ns,
       name: 'app',
     });
+    if (opensGateFirst(scenario)) await h.openGate();
     landing = await waitForBoundary(h.ballast.client, workflowId, scenario.at);
     await injectFault(scenario.fault, suite, h);
-    await h.openGate();
+    if (!opensGateFirst(scenario)) await h.openGate();
     const ready = (o: FluxObject): boolean =>
       condition(o, 'Ready')?.status === 'True' && (o.status?.lastAppliedRevision?.endsWith(commit) ?? false);
     const ks = await h.cluster.waitForFlux(KustomizationKind, h.ns, 'app', ready, CONVERGE_MS).catch(async (err) => {

@@ -40,6 +40,20 @@ export const STEPS: Record<ReconcileKind, StepBoundary[]> = {
   ],
 };
 
+/**
+ * Steps that come after the wait for the gated Pods (health checks, helm --wait): their boundary is
+ * only reached once the Pods can schedule, so the scenario opens the gate before waiting for it.
+ */
+const AFTER_THE_WAIT: Record<ReconcileKind, readonly string[]> = {
+  kustomization: ['status'],
+  helmrelease: ['observe-after', 'status'],
+};
+
+/** Whether the scenario must let its Pods schedule before the fault's boundary can be reached. */
+export function opensGateFirst(s: Pick<Scenario, 'kind' | 'at'>): boolean {
+  return AFTER_THE_WAIT[s.kind].includes(s.at.step);
+}
+
 export interface Scenario {
   kind: ReconcileKind;
   fault: FaultType;
