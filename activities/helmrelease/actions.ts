@@ -10,6 +10,7 @@ import type { HelmRelease } from '../../api/helmrelease.js';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import { HelmError, type Helm, type HelmRelease as StoredHelmRelease } from '../helm/helm.js';
+import { markPendingReleaseFailed } from '../helm/release-storage.js';
 import { clientsFor } from '../kube/impersonation.js';
 import type { ArtifactStore } from '../source/artifact-store.js';
 import { sha256File } from '../source/digest.js';
@@ -59,7 +60,7 @@ export interface HelmActionActivities {
   helmUninstall(input: { ref: HelmReleaseRef }): Promise<ActionResult>;
   /**
    * Recovers a release stuck in pending-* (a helm process died mid-operation): a pending install
-   * is uninstalled, a pending upgrade or rollback is rolled back to the revision before it.
+   * is uninstalled, a pending upgrade or rollback is marked failed in helm's storage (as Flux does).
    */
   helmUnlock(input: { ref: HelmReleaseRef }): Promise<ActionResult>;
 }
@@ -316,11 +317,14 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
           await helm.uninstall({ ...ref, timeoutMs, ignoreNotFound: true });
           return { ok: true, message: `uninstalled release stuck in ${release.status}` };
         }
-        await helm.rollback({ ...ref, revision: release.revision - 1, timeoutMs, wait: false });
-        return {
-          ok: true,
-          message: `rolled back release stuck in ${release.status} to revision ${release.revision - 1}`,
-        };
+        // As helm-controller does: mark the stuck revision failed, so the next upgrade proceeds and
+        // the history keeps no pending-* revision (see activities/helm/release-storage.ts).
+        const was = await markPendingReleaseFailed(
+          tenantOf(hr).core,
+          { ...ref, revision: release.revision },
+          `Release marked failed by Ballast: the helm process holding it (${release.status}) died`
+        );
+        return { ok: true, message: `marked revision ${release.revision} failed (was ${was ?? 'gone'})` };
       }).catch((err: unknown) => {
         if (err instanceof HelmError && err.permanent)
           throw ApplicationFailure.nonRetryable(err.message, Reason.Failed);
