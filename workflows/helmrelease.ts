@@ -23,7 +23,9 @@ import { isNewRequest, runReconcileLoop, type PassContext, type PassOutcome } fr
 const helmAction = {
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
-  retry: { ...shortIo.retry, maximumAttempts: 3 },
+  // Helm's own failures (render, hooks, --wait timeouts) are classified permanent and fail at once;
+  // what is retried is an unreachable apiserver, for about two minutes like every other step.
+  retry: { ...shortIo.retry, maximumAttempts: 10 },
 } as const;
 
 const io = proxyActivities<Activities>(shortIo);
