@@ -30,4 +30,6 @@ const outcomes = await runFullMatrix({
   steps: opts.step,
   outageMs: opts.outageSeconds * 1000,
 });
-process.exitCode = outcomes.every((o) => o.failures.length === 0) ? 0 : 1;
+// Exit explicitly: a failed scenario may leave its in-process controller watching an environment
+// that is already gone, and those retrying watches would keep this process alive forever.
+process.exit(outcomes.every((o) => o.failures.length === 0) ? 0 : 1);
