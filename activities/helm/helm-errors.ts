@@ -181,6 +181,15 @@ const PATTERNS: readonly [HelmErrorKind, readonly RegExp[]][] = [
 ];
 
 /** The kind whose patterns match `detail`, or `unknown`. */
+/**
+ * The kind of a failed helm command from its whole stderr. A post-renderer failure (helm-cli.ts
+ * appends the kustomize error after helm's own line) is a render error: the same inputs fail the
+ * same way, so retrying it only delays the report.
+ */
+export function classifyStderr(stderr: string): HelmErrorKind {
+  return stderr.includes('\npost-renderer kustomize: ') ? 'render' : classifyHelmMessage(helmDetail(stderr));
+}
+
 export function classifyHelmMessage(detail: string): HelmErrorKind {
   for (const [kind, patterns] of PATTERNS) {
     if (patterns.some((p) => p.test(detail))) return kind;
@@ -230,7 +239,7 @@ export function helmFailure(
   subject: string,
   stderr: string,
   secrets: readonly string[],
-  kind: HelmErrorKind = classifyHelmMessage(helmDetail(stderr))
+  kind: HelmErrorKind = classifyStderr(stderr)
 ): HelmError {
   const scrubbed = scrubSecrets(helmDetail(stderr), secrets) || 'helm printed no error';
   const detail = scrubbed.length > 1000 ? `${scrubbed.slice(0, 997)}...` : scrubbed;
