@@ -16,6 +16,13 @@ import { setupGitOps, type GitOpsFixture } from '../../support/gitops.js';
 import { startWorkerProcess, type WorkerProcess } from '../../support/worker-process.js';
 
 /**
+ * The SDK core's own bookkeeping in marker details, written as plain JSON without the codec: patch
+ * ids (`patch-data`) and a local activity's sequence number, type and times (`data`). The local
+ * activity's result sits beside them under `result` and is encrypted like every other payload.
+ */
+const CORE_MARKER_DETAILS = new Set(['data', 'patch-data']);
+
+/**
  * Every `{metadata, data}` payload anywhere in a history (inputs, results, signals, updates, memo…)
  * except search attributes: the server indexes those, so no codec touches them (they hold the
  * object's kind, namespace, name and cluster, never spec or Secret data).
@@ -23,6 +30,11 @@ import { startWorkerProcess, type WorkerProcess } from '../../support/worker-pro
 function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return found;
   const v = value as Record<string, unknown>;
+  if (typeof v.markerName === 'string' && v.details && typeof v.details === 'object') {
+    const details = Object.entries(v.details as Record<string, unknown>);
+    for (const [key, child] of details) if (!CORE_MARKER_DETAILS.has(key)) payloadsIn(child, found);
+    return found;
+  }
   if (v.metadata && typeof v.metadata === 'object' && (v.data instanceof Uint8Array || v.data === undefined)) {
     if ((v.metadata as Record<string, unknown>).encoding instanceof Uint8Array) found.push(v);
   }
