@@ -13,15 +13,13 @@ import { HelmRepositoryKind } from '../../api/helmrepository.js';
 import { workflowIdFor } from '../../api/workflow-ids.js';
 import { CONFIG_MAP_TEMPLATE, startChartRepo, writeTestChart } from '../../tools/localenv/chart-repo.js';
 import { condition, type FluxObject } from '../support/cluster.js';
-import { injectFault } from './injectors.js';
-import { opensGateFirst, type Scenario } from './matrix.js';
+import { landFault } from './injectors.js';
+import type { Scenario } from './matrix.js';
 import { Checks, type ScenarioOutcome } from './outcome.js';
-import { describeWorkflow, fluxStatus } from './report-state.js';
-import { waitForBoundary, type Landing } from './step-trigger.js';
+import { fluxStatus, waitConverged } from './report-state.js';
+import type { Landing } from './step-trigger.js';
 import { startScenarioHarness, type FaultSuite, type ScenarioHarness } from './suite-env.js';
 
-// Long enough for a dead worker's 1-minute activity timeout plus a retry; a stuck reconcile fails here.
-const CONVERGE_MS = 180_000;
 const VERSION = '1.0.0';
 
 const gatedDeployment = (label: string): string => `apiVersion: apps/v1
@@ -109,17 +107,15 @@ export async function runHelmReleaseScenario(suite: FaultSuite, scenario: Scenar
       namespace: h.ns,
       name: 'app',
     });
-    if (opensGateFirst(scenario)) await h.openGate();
-    landing = await waitForBoundary(h.ballast.client, workflowId, scenario.at);
-    await injectFault(scenario.fault, suite, h);
-    if (!opensGateFirst(scenario)) await h.openGate();
+    landing = await landFault(suite, h, scenario, workflowId);
     const ready = (o: FluxObject): boolean =>
       condition(o, 'Ready')?.status === 'True' && o.status?.lastAttemptedRevision === VERSION;
-    const hr = await h.cluster.waitForFlux(HelmReleaseKind, h.ns, 'app', ready, CONVERGE_MS).catch(async (err) => {
-      throw new Error(
-        `did not converge: ${String(err)}; workflow ${await describeWorkflow(h.ballast.client, workflowId)}`
-      );
-    });
+    const hr = await waitConverged(
+      h.cluster,
+      h.ballast.client,
+      { kind: HelmReleaseKind, ns: h.ns, name: 'app', workflowId },
+      ready
+    );
     const failures = await verify(h, scenario, hr);
     if (failures.length > 0) failures.push(`status: ${await fluxStatus(h.cluster, HelmReleaseKind, h.ns, 'app')}`);
     return { scenario, landing, failures, seconds: seconds() };

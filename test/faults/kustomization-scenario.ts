@@ -11,15 +11,12 @@ import { workflowIdFor } from '../../api/workflow-ids.js';
 import { condition, type FluxObject } from '../support/cluster.js';
 import { configMap, deployment } from '../support/gitops.js';
 import { createGitFixture, startGitHttpServer } from '../support/git-http-server.js';
-import { injectFault } from './injectors.js';
-import { opensGateFirst, type Scenario } from './matrix.js';
+import { landFault } from './injectors.js';
+import type { Scenario } from './matrix.js';
 import { Checks, type ScenarioOutcome } from './outcome.js';
-import { describeWorkflow, fluxStatus } from './report-state.js';
-import { waitForBoundary, type Landing } from './step-trigger.js';
+import { fluxStatus, waitConverged } from './report-state.js';
+import type { Landing } from './step-trigger.js';
 import { startScenarioHarness, type FaultSuite, type ScenarioHarness } from './suite-env.js';
-
-// Long enough for a dead worker's 1-minute activity timeout plus a retry; a stuck reconcile fails here.
-const CONVERGE_MS = 180_000;
 
 /** An object Ballast applied, written once: one field manager, last touched when it was created. */
 function writtenOnce(obj: KubernetesObject | undefined): boolean {
@@ -100,17 +97,15 @@ export async function runKustomizationScenario(suite: FaultSuite, scenario: Scen
       namespace: h.ns,
       name: 'app',
     });
-    if (opensGateFirst(scenario)) await h.openGate();
-    landing = await waitForBoundary(h.ballast.client, workflowId, scenario.at);
-    await injectFault(scenario.fault, suite, h);
-    if (!opensGateFirst(scenario)) await h.openGate();
+    landing = await landFault(suite, h, scenario, workflowId);
     const ready = (o: FluxObject): boolean =>
       condition(o, 'Ready')?.status === 'True' && (o.status?.lastAppliedRevision?.endsWith(commit) ?? false);
-    const ks = await h.cluster.waitForFlux(KustomizationKind, h.ns, 'app', ready, CONVERGE_MS).catch(async (err) => {
-      throw new Error(
-        `did not converge: ${String(err)}; workflow ${await describeWorkflow(h.ballast.client, workflowId)}`
-      );
-    });
+    const ks = await waitConverged(
+      h.cluster,
+      h.ballast.client,
+      { kind: KustomizationKind, ns: h.ns, name: 'app', workflowId },
+      ready
+    );
     const failures = await verify(h, scenario, ks, commit);
     if (failures.length > 0) failures.push(`status: ${await fluxStatus(h.cluster, KustomizationKind, h.ns, 'app')}`);
     return { scenario, landing, failures, seconds: seconds() };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
-import { waitReady, type ProcessGroup } from './processes.js';
+import { runCommand, waitReady, type ProcessGroup } from './processes.js';
 
 const run = promisify(execFile);
 const PG_ROOT = '/usr/lib/postgresql';
@@ -81,9 +81,7 @@ export async function startPostgres(group: ProcessGroup): Promise<Postgres> {
     'UTF8',
     '--no-sync',
   ]);
-  await run(initdb, initArgs, { cwd: dir }).catch((err: { stderr?: string; message: string }) => {
-    throw new Error(`initdb failed: ${err.stderr?.trim() || err.message}`);
-  });
+  await runCommand('initdb failed', initdb, initArgs, { cwd: dir });
   const [postgres, args] = wrap(path.join(bin, 'postgres'), [
     '-D',
     data,
@@ -106,7 +104,7 @@ export async function startPostgres(group: ProcessGroup): Promise<Postgres> {
   const isReady = path.join(bin, 'pg_isready');
   await waitReady(
     server,
-    async () => (await run(isReady, ['-h', '127.0.0.1', '-p', String(port), '-U', user]).then(() => true)) ?? false,
+    async () => (await run(isReady, ['-h', '127.0.0.1', '-p', String(port), '-U', user]), true),
     30_000
   );
   return { host: '127.0.0.1', port, user, cleanup: () => rm(dir, { recursive: true, force: true }) };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import {
   appendFileSync,
   closeSync,
@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 
 /** One child process of the local environment, with its output captured in `logFile`. */
 export interface Managed {
@@ -136,4 +137,16 @@ function tail(file: string, lines = 20): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** Runs a one-shot command to completion; on failure the error reads `<what>: <its stderr>`. */
+export async function runCommand(
+  what: string,
+  bin: string,
+  args: string[],
+  opts: { cwd?: string } = {}
+): Promise<void> {
+  await promisify(execFile)(bin, args, opts).catch((err: { stderr?: string; message: string }) => {
+    throw new Error(`${what}: ${err.stderr?.trim() || err.message}`);
+  });
 }

@@ -3,19 +3,15 @@
  * by `npm run tools`) on PostgreSQL, one OS process per service — frontend, history, matching and
  * worker — finding each other through the membership ring, like separate Deployments would.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../api/search-attributes.js';
 import { toolPath } from '../toolchain/build.js';
 import { freeLowPort, freePort } from './ports.js';
 import { startPostgres, type Postgres } from './postgres.js';
-import { waitReady, type Managed, type ProcessGroup } from './processes.js';
-
-const run = promisify(execFile);
+import { runCommand, waitReady, type Managed, type ProcessGroup } from './processes.js';
 
 export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
@@ -43,10 +39,8 @@ async function setupSchema(pg: Postgres): Promise<void> {
   const tool = toolPath('temporal-sql-tool');
   const conn = ['--plugin', 'postgres12', '--ep', pg.host, '-p', String(pg.port), '-u', pg.user];
   for (const [db, schema] of Object.entries(DATABASES)) {
-    const sql = (...args: string[]): Promise<unknown> =>
-      run(tool, [...conn, '--db', db, ...args]).catch((err: { stderr?: string; message: string }) => {
-        throw new Error(`temporal-sql-tool ${args[0]} ${db}: ${err.stderr?.trim() || err.message}`);
-      });
+    const sql = (...args: string[]): Promise<void> =>
+      runCommand(`temporal-sql-tool ${args[0]} ${db}`, tool, [...conn, '--db', db, ...args]);
     await sql('create-database');
     await sql('setup-schema', '-v', '0.0');
     await sql('update-schema', '--schema-name', schema);
@@ -104,11 +98,8 @@ async function allocatePorts(): Promise<Record<TemporalService, Ports>> {
 
 /** `temporal operator …` against the cluster, with the CLI the rest of the environment uses. */
 async function operator(address: string, args: string[]): Promise<void> {
-  await run(toolPath('temporal'), ['operator', ...args, '--address', address]).catch(
-    (err: { stderr?: string; message: string }) => {
-      throw new Error(`temporal operator ${args.slice(0, 2).join(' ')}: ${err.stderr?.trim() || err.message}`);
-    }
-  );
+  const what = `temporal operator ${args.slice(0, 2).join(' ')}`;
+  await runCommand(what, toolPath('temporal'), ['operator', ...args, '--address', address]);
 }
 
 /** Registers the namespace and Ballast's search attributes, as the README tells operators to. */
