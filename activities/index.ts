@@ -14,6 +14,7 @@ import { createBuildActivities, type BuildActivities } from './kustomization/bui
 import { createFinalizeActivities, type FinalizeActivities } from './kustomization/finalize.js';
 import { createHealthActivities, type HealthActivities } from './kustomization/health.js';
 import { createLoadActivities, type LoadActivities } from './kustomization/load.js';
+import { ArtifactCheckouts } from './kustomization/checkouts.js';
 import { BuildCache } from './kustomization/materialize.js';
 import { createNotifyActivities, type NotifyActivities } from './notify/deliver.js';
 import { createPruneActivities, type PruneActivities } from './kustomization/prune.js';
@@ -68,6 +69,7 @@ export type Activities = ConfigMapActivities &
 export function createActivities(given: ActivityDeps): Activities {
   const deps = { ...given, kube: withDefaultServiceAccount(given.kube, given.tenancy?.defaultServiceAccount) };
   const builds = new BuildCache();
+  const checkouts = new ArtifactCheckouts(deps.store);
   const helmDeps = {
     kube: deps.kube,
     tenancy: deps.tenancy,
@@ -82,6 +84,7 @@ export function createActivities(given: ActivityDeps): Activities {
     sopsBinary: deps.sopsBinary,
     noRemoteBases: deps.tenancy?.noRemoteBases,
     builds,
+    checkouts,
   };
   return {
     ...createConfigMapActivities(deps),

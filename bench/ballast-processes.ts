@@ -46,16 +46,19 @@ export async function startBallastProcesses(target: BallastTarget, logDir: strin
     BALLAST_ARTIFACT_DIR: target.artifactDir,
     BALLAST_KUSTOMIZE: toolPath('kustomize'),
     BALLAST_HELM: toolPath('helm'),
-    BALLAST_LOG_LEVEL: 'warn',
+    BALLAST_LOG_LEVEL: process.env.BALLAST_LOG_LEVEL ?? 'warn',
     BALLAST_SHUTDOWN_GRACE: '0s',
     BENCH_NAMESPACE: target.namespace,
   };
   const workerHttp = `127.0.0.1:${await freePort()}`;
-  const worker = start('worker', 'workers/worker-main.ts', logDir, {
-    ...env,
-    BALLAST_HTTP_ADDRESS: workerHttp,
-    BALLAST_TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-  });
+  const worker = start(
+    'worker',
+    'workers/worker-main.ts',
+    logDir,
+    { ...env, BALLAST_HTTP_ADDRESS: workerHttp, BALLAST_TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` },
+    // Profiling the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (written when it exits).
+    process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  );
   const controller = start('controller', 'bench/controller-process.ts', logDir, env);
   const stopBoth = (): Promise<unknown> => Promise.all([worker.stop(), controller.stop()]);
   try {
@@ -92,8 +95,14 @@ interface Started extends BallastProcess {
   output(): string;
 }
 
-function start(name: BallastProcess['name'], entry: string, logDir: string, env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+function start(
+  name: BallastProcess['name'],
+  entry: string,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = []
+): Started {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -211,6 +211,11 @@ async function runBallastPhase(
       temporal,
       spreadSample(workload.objects, HISTORY_SAMPLE).map((o) => wf(o.kind.kind, o.name))
     );
+    log(
+      `bench: per reconcile, ms queued / running: ${Object.entries(history.timing)
+        .map(([k, t]) => `${k} ${t.queuedMs} / ${t.runMs}`)
+        .join('; ')}`
+    );
     const sourceHistory = await sampleHistories(
       temporal,
       spreadSample(workload.sources, HISTORY_SAMPLE).map((o) => wf(o.kind.kind, o.name))

@@ -16,6 +16,45 @@ export interface HistoryStats {
   workflowTasksPerReconcile: number;
   /** Activity type → mean times scheduled per history, most frequent first. */
   activities: Record<string, number>;
+  /**
+   * Where a reconcile's time goes, mean milliseconds per history: per activity type, waiting in the
+   * task queue (scheduled → started: no free worker slot) and running (started → closed); workflow
+   * tasks likewise (their run time includes the local activities they execute).
+   */
+  timing: Record<string, { queuedMs: number; runMs: number }>;
+}
+
+type HistoryEvent = NonNullable<
+  Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']
+>[number];
+
+const millis = (e: HistoryEvent): number => {
+  const t = e.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0;
+};
+
+/** Adds one history's queue and run times per activity type and for workflow tasks to `into`. */
+function addTiming(events: HistoryEvent[], into: Map<string, { queuedMs: number; runMs: number }>): void {
+  const byId = new Map<string, HistoryEvent>();
+  for (const e of events) byId.set(String(e.eventId), e);
+  const add = (key: string, queuedMs: number, runMs: number): void => {
+    const t = into.get(key) ?? { queuedMs: 0, runMs: 0 };
+    into.set(key, { queuedMs: t.queuedMs + queuedMs, runMs: t.runMs + runMs });
+  };
+  for (const e of events) {
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.workflowTaskCompletedEventAttributes ??
+      e.workflowTaskFailedEventAttributes;
+    if (!closed) continue;
+    const scheduled = byId.get(String(closed.scheduledEventId));
+    const started = byId.get(String(closed.startedEventId));
+    if (!scheduled || !started) continue;
+    const type = scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '(workflow task)';
+    add(type, millis(started) - millis(scheduled), millis(e) - millis(started));
+  }
 }
 
 /** Reads the histories of `workflowIds` (all of them; pass a sample). */
@@ -23,8 +62,10 @@ export async function sampleHistories(client: Client, workflowIds: string[]): Pr
   let events = 0;
   let workflowTasks = 0;
   const activities = new Map<string, number>();
+  const timing = new Map<string, { queuedMs: number; runMs: number }>();
   for (const id of workflowIds) {
     const history = await client.workflow.getHandle(id).fetchHistory();
+    addTiming(history.events ?? [], timing);
     for (const event of history.events ?? []) {
       events++;
       if (event.workflowTaskCompletedEventAttributes) workflowTasks++;
@@ -41,6 +82,9 @@ export async function sampleHistories(client: Client, workflowIds: string[]): Pr
     activitiesPerReconcile: mean(totalActivities),
     workflowTasksPerReconcile: mean(workflowTasks),
     activities: Object.fromEntries([...activities].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, mean(v)])),
+    timing: Object.fromEntries(
+      [...timing].map(([k, t]) => [k, { queuedMs: Math.round(t.queuedMs / n), runMs: Math.round(t.runMs / n) }])
+    ),
   };
 }
 

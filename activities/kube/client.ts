@@ -7,6 +7,7 @@ import {
   type KubernetesObject,
   type RequestContext,
 } from '@kubernetes/client-node';
+import { withSharedConnections } from './connections.js';
 import { isNotFound } from './errors.js';
 
 /** The Kubernetes clients activities receive from their factory; built once per worker. */
@@ -63,11 +64,12 @@ export function withRequestTimeout(config: KubeConfig, timeoutMs: number): KubeC
 }
 
 /**
- * Builds the typed and the generic object API over one kubeconfig; every request they make gives
- * up after `requestTimeoutMs` (see {@link withRequestTimeout}).
+ * Builds the typed and the generic object API over one kubeconfig; their requests share one
+ * connection pool (see {@link withSharedConnections}) and each gives up after `requestTimeoutMs`
+ * (see {@link withRequestTimeout}).
  */
 export function createKubeClients(config: KubeConfig, opts: { requestTimeoutMs?: number } = {}): KubeClients {
-  const timed = withRequestTimeout(config, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const timed = withRequestTimeout(withSharedConnections(config), opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   return {
     config,
     core: timed.makeApiClient(CoreV1Api),

@@ -7,18 +7,18 @@ import { readFluxObject } from '../kube/flux-objects.js';
 import { buildManifests, type BuiltManifests } from '../kustomize/build.js';
 import { resolveSubstitutions } from '../kustomize/substitute-from.js';
 import { resolveDecryptor } from '../kustomize/sops-keys.js';
+import { layOutBuildView } from './build-view.js';
+import type { ArtifactCheckouts, ArtifactReader } from './checkouts.js';
 import { kustomizationRef } from './load.js';
 import type { StepInput } from './types.js';
 
-/** Where built artifacts are read from; the source activities' store implements it. */
-export interface ArtifactReader {
-  /** Extracts the artifact at `path` into `dir` after checking it has `digest`. */
-  extractTo(path: string, digest: string, dir: string): Promise<void>;
-}
+export type { ArtifactReader } from './checkouts.js';
 
 export interface MaterializeDeps {
   kube: KubeClients;
   store: ArtifactReader;
+  /** Artifacts extracted once per worker and shared by the builds that use them. */
+  checkouts: ArtifactCheckouts;
   kustomizeBinary: string;
   /** Refuse remote bases (multi-tenancy lockdown). */
   noRemoteBases?: boolean;
@@ -33,11 +33,15 @@ export class StaleBuildError extends Error {}
 /**
  * Built manifests by build key, held in worker memory only. Steps after `build` run as separate
  * activities, possibly on another worker: a miss there rebuilds from the same inputs, so manifests
- * (and substituted Secret values) never travel through Temporal.
+ * (and substituted Secret values) never travel through Temporal. Bounded by size, not count: with
+ * more Kustomizations in flight than a count allowed (64 once), apply and prune found their build
+ * evicted and rebuilt it, up to three builds per reconcile.
  */
 export class BuildCache {
   private readonly entries = new Map<string, BuiltManifests>();
-  constructor(private readonly max = 64) {}
+  private bytes = 0;
+  /** `maxBytes`: the YAML size of all cached builds together; default 32 MiB. */
+  constructor(private readonly maxBytes = 32 * 2 ** 20) {}
 
   get(key: string): BuiltManifests | undefined {
     const hit = this.entries.get(key);
@@ -49,9 +53,18 @@ export class BuildCache {
   }
 
   set(key: string, value: BuiltManifests): void {
-    this.entries.delete(key);
+    this.remove(key);
     this.entries.set(key, value);
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.bytes += value.bytes;
+    // The newest entry stays even when it alone is over the budget: its apply is about to use it.
+    while (this.bytes > this.maxBytes && this.entries.size > 1) this.remove(this.entries.keys().next().value as string);
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.bytes -= old.bytes;
   }
 }
 
@@ -79,9 +92,10 @@ export async function readSpec(kube: KubeClients, input: StepInput): Promise<Kus
 /** Builds fresh from the cluster state and the artifact, and caches the result. */
 export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeoutMs: number): Promise<BuiltManifests> {
   const ks = await readSpec(deps.kube, input);
+  const checkout = await deps.checkouts.acquire(input.artifact.path, input.artifact.digest);
   const dir = await mkdtemp(path.join(tmpdir(), 'ballast-build-'));
   try {
-    await deps.store.extractTo(input.artifact.path, input.artifact.digest, dir);
+    await layOutBuildView(checkout.dir, ks.spec.path, dir);
     const vars = await resolveSubstitutions(deps.kube, input.ref.namespace, ks.spec);
     const decrypt = await resolveDecryptor(deps.kube, input.ref.namespace, ks.spec, {
       sopsBinary: deps.sopsBinary ?? 'sops',
@@ -94,6 +108,7 @@ export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeou
     deps.builds.set(buildKey(input), built);
     return built;
   } finally {
+    checkout.release();
     await rm(dir, { recursive: true, force: true });
   }
 }

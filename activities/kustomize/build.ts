@@ -33,6 +33,8 @@ export interface BuiltManifests {
   objects: KubernetesObject[];
   /** sha256 of the final manifests, the `digest` of history snapshots. */
   digest: string;
+  /** Size of the manifests as YAML: what holding them in memory costs, roughly. */
+  bytes: number;
 }
 
 /** Resolves `spec.path` inside the artifact, refusing paths that leave it (`../../etc`). */
@@ -125,6 +127,11 @@ export async function buildManifests(
       `duplicate object ${duplicate}: two objects have the same identity after variable substitution`
     );
   const digest = createHash('sha256');
-  for (const o of objects) digest.update(stringify(o)).update('---\n');
-  return { objects, digest: `sha256:${digest.digest('hex')}` };
+  let bytes = 0;
+  for (const o of objects) {
+    const text = stringify(o);
+    bytes += text.length;
+    digest.update(text).update('---\n');
+  }
+  return { objects, digest: `sha256:${digest.digest('hex')}`, bytes };
 }

@@ -16,6 +16,7 @@ function run(count: number, ballastSeconds: number, fluxSeconds?: number): Bench
     activitiesPerReconcile: 1,
     workflowTasksPerReconcile: 1,
     activities: {},
+    timing: {},
   };
   return {
     kind: 'kustomization',
