@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxySinks,
   setHandler,
   workflowInfo,
@@ -98,6 +99,35 @@ function forHistory(result: ReconcileResult): ReconcileResult {
   return { ...result, message };
 }
 
+/**
+ * Runs that carry this marker drop, when they wake, requests the pass that just finished already
+ * handled. A request is checked against the state when it arrives, and one that arrives during a
+ * pass (the source turning Ready while the first pass already applies its artifact) was checked
+ * against the state before it: each such request cost a whole second pass that changed nothing.
+ * Older runs replay without it.
+ */
+const DROP_HANDLED_REQUESTS = 'drop-handled-requests';
+
+/**
+ * Waits up to `ms` for requests the state does not show as handled, and takes them; an empty list
+ * means the wait timed out (the interval is due). Requests handled meanwhile are dropped without a
+ * pass, and the wait goes on to the same deadline.
+ */
+async function nextRequests(
+  pending: ReconcileRequest[],
+  isNew: (req: ReconcileRequest) => boolean,
+  ms: number
+): Promise<{ woken: boolean; requests: ReconcileRequest[] }> {
+  const due = Date.now() + Math.max(1, ms);
+  for (;;) {
+    const woken = await condition(() => pending.length > 0, Math.max(1, due - Date.now()));
+    const requests = pending.splice(0, pending.length);
+    if (!woken || !patched(DROP_HANDLED_REQUESTS)) return { woken, requests };
+    const fresh = requests.filter(isNew);
+    if (fresh.length > 0) return { woken, requests: fresh };
+  }
+}
+
 /** Reconciles before continue-as-new even if the server has not suggested it; bounds history per run. */
 export const MAX_PASSES_PER_RUN = 50;
 
@@ -145,10 +175,9 @@ export async function runReconcileLoop<S, I extends { state?: S; nextInMs?: numb
   // The first run reconciles at once: it was started because something asked for it.
   let wake = input.state === undefined;
   for (let passes = 0; ; passes++) {
-    if (!wake) {
-      wake = await condition(() => pending.length > 0, Math.max(1, nextIn));
-    }
-    const requests = pending.splice(0, pending.length);
+    let requests: ReconcileRequest[];
+    if (wake) requests = pending.splice(0, pending.length);
+    else ({ requests } = await nextRequests(pending, (req) => def.isNew(state, req), nextIn));
     started++;
     const waitedMs = waitingSince === undefined ? undefined : Date.now() - waitingSince;
     waitingSince = undefined;

@@ -326,4 +326,41 @@ describe('kustomizationWorkflow', () => {
       'HealthCheckCanceled reported'
     );
   });
+
+  it('does not run a second pass for a source request that arrived while the pass applying that revision ran', async () => {
+    const calls: string[] = [];
+    const statuses: StatusInput[] = [];
+    let releaseBuild: () => void = () => undefined;
+    const buildHeld = new Promise<void>((resolve) => (releaseBuild = resolve));
+    const acts = fakeActivities(
+      {
+        buildKustomization: async (i) => {
+          calls.push(`build:${i.artifact.revision.slice(-3)}`);
+          await buildHeld;
+          return { digest: 'sha256:build', objects: 3 };
+        },
+      },
+      calls,
+      statuses
+    );
+    await withWorker(acts, async (tq) => {
+      // A new workflow reconciles at once; its first pass holds in build.
+      const handle = await start(tq);
+      for (let i = 0; i < 100 && !calls.includes('build:aaa'); i++) await new Promise((r) => setTimeout(r, 50));
+      // The source turns Ready at the revision this pass is already applying (the controller's trigger).
+      await handle.signal(requestReconcileSignal, { reason: 'source', revision: art('aaa').revision });
+      releaseBuild();
+      for (let i = 0; i < 100 && (await handle.query(progressQuery)).reconciles < 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      // The next requested pass is the second one: no pass ran in between for the handled request.
+      const second = await handle.executeUpdate(reconcileNowUpdate, { args: [{}] });
+      assert.equal(second.ready, true);
+      assert.equal((await handle.query(progressQuery)).reconciles, 2);
+      await handle.terminate();
+    });
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('build')),
+      ['build:aaa', 'build:aaa']
+    );
+  });
 });
