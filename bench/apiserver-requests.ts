@@ -11,6 +11,29 @@ export async function apiserverRequestTotal(kc: KubeConfig): Promise<number> {
   return sumCounter(await getMetrics(kc), 'apiserver_request_total');
 }
 
+/** `apiserver_request_total` per "VERB resource[/subresource]", for what a run spent its requests on. */
+export async function apiserverRequestsByKind(kc: KubeConfig): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const line of (await getMetrics(kc)).split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const label = (name: string): string => line.match(new RegExp(`[{,]${name}="([^"]*)"`))?.[1] ?? '';
+    const sub = label('subresource');
+    const key = `${label('verb')} ${label('resource')}${sub ? `/${sub}` : ''}`;
+    out[key] = (out[key] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return out;
+}
+
+/** `after - before` per key, largest first, without the zeros. */
+export function requestDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1])
+  );
+}
+
 /** Sums every sample of a Prometheus counter in text exposition format. */
 export function sumCounter(text: string, name: string): number {
   let total = 0;

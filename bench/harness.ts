@@ -16,14 +16,14 @@ import { workflowIdFor } from '../api/workflow-ids.js';
 import { installCrds } from '../client/install-crds.js';
 import { startLocalEnv } from '../tools/localenv/index.js';
 import { KUBERNETES_VERSION, TEMPORAL_CLI_VERSION } from '../tools/toolchain/versions.js';
-import { apiserverRequestTotal } from './apiserver-requests.js';
+import { apiserverRequestsByKind, apiserverRequestTotal, requestDelta } from './apiserver-requests.js';
 import { cleanup } from './cleanup.js';
 import { createAll } from './create-all.js';
 import { runFluxPhase, type FluxResult } from './flux-phase.js';
 import { startBallastProcesses, type BallastProcess } from './ballast-processes.js';
 import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
 import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
-import { findTemporalServerPid, ProcessTracker, round } from './proc-stats.js';
+import { findControlPlanePids, findTemporalServerPid, machineCpuTicks, ProcessTracker, round } from './proc-stats.js';
 import { prepareWorkload, type BenchKind, type SourcesMode, type Workload } from './sources.js';
 import { readyFigures, waitAllReady } from './wait-ready.js';
 import { appNames } from './workload.js';
@@ -72,9 +72,13 @@ export interface BenchResult {
     readyObjects: number;
     /** Requests the apiserver served during the run, all clients. */
     apiserverRequests: number;
+    /** Those requests per "VERB resource", most first (all clients, the benchmark's own included). */
+    requestsByKind?: Record<string, number>;
     /** Of those, the benchmark's own (creates and Ready polls). */
     harnessRequests: number;
     processes: ProcessCosts;
+    /** Share of the machine's CPU time (all cores, all processes) that was busy during the run, 0–1. */
+    machineBusy?: number;
     /** Why a process is missing from `processes`, when one is. */
     notes: string[];
     /** Histories of a sample of the N objects' workflows (one reconcile each). */
@@ -192,8 +196,14 @@ async function runBallastPhase(
     await core.createNamespace({ body: { metadata: { name: ns } } });
     log(`bench: ${opts.count} ${opts.kind}s, sources ${opts.sources}, namespace ${ns}, logs ${logDir}`);
     ballast = await startBallastProcesses(target, logDir);
-    const { tracker, notes } = trackProcesses(ballast, env.temporalAddress);
+    const { tracker, notes } = trackProcesses(
+      ballast,
+      env.temporalAddress,
+      Number(new URL(kc.getCurrentCluster()?.server ?? 'https://127.0.0.1:443').port)
+    );
+    const machineBefore = machineCpuTicks();
     const before = await apiserverRequestTotal(kc);
+    const beforeByKind = await apiserverRequestsByKind(kc);
     tracker.start();
     const started = performance.now();
     const harnessRequests = { n: 0 };
@@ -203,8 +213,22 @@ async function runBallastPhase(
       log,
     });
     const processes = tracker.stop();
-    const apiserverRequests = (await apiserverRequestTotal(kc)) - before - 1;
-    log(`bench: all ${opts.count} Ready in ${ready.allSeconds.toFixed(1)} s`);
+    const machineAfter = machineCpuTicks();
+    const machineBusy = round(
+      (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
+      2
+    );
+    const apiserverRequests = (await apiserverRequestTotal(kc)) - before - 2;
+    const requestsByKind = requestDelta(beforeByKind, await apiserverRequestsByKind(kc));
+    log(
+      `bench: apiserver requests by kind: ${Object.entries(requestsByKind)
+        .slice(0, 12)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')}`
+    );
+    log(
+      `bench: all ${opts.count} Ready in ${ready.allSeconds.toFixed(1)} s; machine CPU ${Math.round(machineBusy * 100)} % busy`
+    );
     const wf = (kind: string, name: string): string =>
       workflowIdFor({ cluster: target.clusterName, kind, namespace: ns, name });
     const history = await sampleHistories(
@@ -237,8 +261,10 @@ async function runBallastPhase(
       ballast: {
         ...readyFigures(ready),
         apiserverRequests,
+        requestsByKind,
         harnessRequests: harnessRequests.n,
         processes,
+        machineBusy,
         notes,
         history,
         sourceHistory,
@@ -262,7 +288,8 @@ async function runBallastPhase(
 /** The worker and controller (started here) and the Temporal server (found by its port), or a note why not. */
 function trackProcesses(
   ballast: BallastProcess[],
-  temporalAddress: string
+  temporalAddress: string,
+  apiserverPort: number
 ): { tracker: ProcessTracker; notes: string[] } {
   const pids: Record<string, { pid: number; ownLifetime: boolean }> = {};
   for (const p of ballast) pids[p.name] = { pid: p.pid, ownLifetime: true };
@@ -274,6 +301,8 @@ function trackProcesses(
     notes.push(
       `temporal: no local 'temporal server start-dev --port ${port}' process found (remote server?); its costs are not measured`
     );
+  const controlPlane = findControlPlanePids(apiserverPort);
+  for (const [name, pid] of Object.entries(controlPlane)) if (pid) pids[name] = { pid, ownLifetime: false };
   return { tracker: new ProcessTracker(pids), notes };
 }
 

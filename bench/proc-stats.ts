@@ -42,6 +42,22 @@ function statusKiB(status: string, field: string): number {
 
 /** The pid of the `temporal server start-dev` listening on `port`, found by its command line; undefined when none. */
 export function findTemporalServerPid(port: number): number | undefined {
+  return findProcess((args) => {
+    const portIndex = args.indexOf('--port');
+    return args.includes('start-dev') && portIndex >= 0 && args[portIndex + 1] === String(port);
+  })?.pid;
+}
+
+/** The kube-apiserver serving on `port` and the etcd it stores in, when they run on this machine. */
+export function findControlPlanePids(port: number): { apiserver?: number; etcd?: number } {
+  const apiserver = findProcess((args) => args.includes(`--secure-port=${port}`));
+  const etcdUrl = apiserver?.args.find((a) => a.startsWith('--etcd-servers='))?.slice('--etcd-servers='.length);
+  const etcd = etcdUrl ? findProcess((args) => args.includes(`--listen-client-urls=${etcdUrl}`)) : undefined;
+  return { apiserver: apiserver?.pid, etcd: etcd?.pid };
+}
+
+/** The first process whose command line matches. */
+function findProcess(match: (args: string[]) => boolean): { pid: number; args: string[] } | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let args: string[];
@@ -50,10 +66,17 @@ export function findTemporalServerPid(port: number): number | undefined {
     } catch {
       continue;
     }
-    const portIndex = args.indexOf('--port');
-    if (args.includes('start-dev') && portIndex >= 0 && args[portIndex + 1] === String(port)) return Number(entry);
+    if (match(args)) return { pid: Number(entry), args };
   }
   return undefined;
+}
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks (the first line of /proc/stat). */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // idle and iowait are the not-busy columns.
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
 }
 
 /**

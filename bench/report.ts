@@ -50,6 +50,8 @@ export function markdownTable(runs: BenchResult[]): string {
     'worker CPU / peak RSS',
     'controller CPU / peak RSS',
     'Temporal CPU / peak RSS',
+    'apiserver / etcd CPU',
+    'machine busy',
     'events / activities / WFTs per reconcile',
   ];
   const rows = runs.map((r) => {
@@ -70,6 +72,8 @@ export function markdownTable(runs: BenchResult[]): string {
       cost('worker'),
       cost('controller'),
       cost('temporal'),
+      `${sec(p.apiserver?.cpuSeconds)} / ${sec(p.etcd?.cpuSeconds)}`,
+      r.ballast.machineBusy === undefined ? '–' : `${Math.round(r.ballast.machineBusy * 100)} %`,
       `${h.eventsPerReconcile} / ${h.activitiesPerReconcile} / ${h.workflowTasksPerReconcile}`,
     ];
   });

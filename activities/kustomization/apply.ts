@@ -4,7 +4,7 @@ import { applyStaged, ApplyError, defaultApplyOptions } from '../kube/apply.js';
 import { clientsFor } from '../kube/impersonation.js';
 import { dryRunAll } from '../kube/validate.js';
 import { classifyBuildError } from './build.js';
-import { materialize, readSpec, type MaterializeDeps } from './materialize.js';
+import { materialize, type MaterializeDeps } from './materialize.js';
 import type { ApplyResult, StepInput } from './types.js';
 
 export interface ApplyDeps extends MaterializeDeps {
@@ -33,12 +33,9 @@ async function built(deps: ApplyDeps, input: StepInput): Promise<Awaited<ReturnT
 export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
   return {
     async validateKustomization(input) {
-      const { objects } = await built(deps, input);
-      const ks = await readSpec(deps.kube, input).catch((err: unknown) => {
-        throw classifyBuildError(err);
-      });
+      const { objects, spec } = await built(deps, input);
       // Validated and applied as spec.serviceAccountName when set, so its RBAC bounds what gets in.
-      const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+      const tenant = clientsFor(deps.kube, input.ref.namespace, spec.serviceAccountName);
       const problems = await dryRunAll(tenant, objects, { fieldManager: deps.fieldManager, concurrency: 8 });
       if (problems.length > 0) {
         const shown = problems.slice(0, 5).map((p) => `${p.object}: ${p.message}`);
@@ -52,15 +49,12 @@ export function createApplyActivities(deps: ApplyDeps): ApplyActivities {
     },
 
     async applyKustomization(input) {
-      const { objects } = await built(deps, input);
-      const ks = await readSpec(deps.kube, input).catch((err: unknown) => {
-        throw classifyBuildError(err);
-      });
+      const { objects, spec } = await built(deps, input);
       try {
-        const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+        const tenant = clientsFor(deps.kube, input.ref.namespace, spec.serviceAccountName);
         const changes = await applyStaged(tenant, objects, {
           ...defaultApplyOptions(deps.fieldManager),
-          force: ks.spec.force,
+          force: spec.force,
         });
         const count = (a: string): number => changes.filter((c) => c.action === a).length;
         return {

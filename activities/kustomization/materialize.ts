@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { KustomizationSchema, type Kustomization } from '../../api/kustomization.js';
+import { KustomizationSchema, type Kustomization, type KustomizationSpec } from '../../api/kustomization.js';
 import type { KubeClients } from '../kube/client.js';
 import { readFluxObject } from '../kube/flux-objects.js';
 import { buildManifests, type BuiltManifests } from '../kustomize/build.js';
@@ -37,13 +37,20 @@ export class StaleBuildError extends Error {}
  * more Kustomizations in flight than a count allowed (64 once), apply and prune found their build
  * evicted and rebuilt it, up to three builds per reconcile.
  */
+/**
+ * A build with the spec it was built from. The build key includes the generation, and a
+ * generation's spec never changes, so the steps after `build` take the spec from here instead of
+ * reading the object again (as Flux works from the object it read at the start of a reconcile).
+ */
+export type Materialized = BuiltManifests & { spec: KustomizationSpec };
+
 export class BuildCache {
-  private readonly entries = new Map<string, BuiltManifests>();
+  private readonly entries = new Map<string, Materialized>();
   private bytes = 0;
   /** `maxBytes`: the YAML size of all cached builds together; default 32 MiB. */
   constructor(private readonly maxBytes = 32 * 2 ** 20) {}
 
-  get(key: string): BuiltManifests | undefined {
+  get(key: string): Materialized | undefined {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -52,7 +59,7 @@ export class BuildCache {
     return hit;
   }
 
-  set(key: string, value: BuiltManifests): void {
+  set(key: string, value: Materialized): void {
     this.remove(key);
     this.entries.set(key, value);
     this.bytes += value.bytes;
@@ -90,7 +97,7 @@ export async function readSpec(kube: KubeClients, input: StepInput): Promise<Kus
 }
 
 /** Builds fresh from the cluster state and the artifact, and caches the result. */
-export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeoutMs: number): Promise<BuiltManifests> {
+export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeoutMs: number): Promise<Materialized> {
   const ks = await readSpec(deps.kube, input);
   const checkout = await deps.checkouts.acquire(input.artifact.path, input.artifact.digest);
   const dir = await mkdtemp(path.join(tmpdir(), 'ballast-build-'));
@@ -105,8 +112,9 @@ export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeou
       { spec: ks.spec, artifactDir: dir, ownerLabels: ownerLabels(input.ref), vars, decrypt },
       { kustomizeBinary: deps.kustomizeBinary, timeoutMs, noRemoteBases: deps.noRemoteBases }
     );
-    deps.builds.set(buildKey(input), built);
-    return built;
+    const materialized = { ...built, spec: ks.spec };
+    deps.builds.set(buildKey(input), materialized);
+    return materialized;
   } finally {
     checkout.release();
     await rm(dir, { recursive: true, force: true });
@@ -114,6 +122,6 @@ export async function buildFresh(deps: MaterializeDeps, input: StepInput, timeou
 }
 
 /** The cached build for these inputs, rebuilt when this worker has not built it. */
-export async function materialize(deps: MaterializeDeps, input: StepInput): Promise<BuiltManifests> {
+export async function materialize(deps: MaterializeDeps, input: StepInput): Promise<Materialized> {
   return deps.builds.get(buildKey(input)) ?? (await buildFresh(deps, input, 120_000));
 }

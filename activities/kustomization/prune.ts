@@ -3,11 +3,11 @@ import type { Inventory } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import { isSkipped } from '../kube/apply.js';
 import { patchFluxStatus, readFluxObject } from '../kube/flux-objects.js';
-import { inventoryOf, staleEntries } from '../kube/inventory.js';
+import { inventoryDigest, inventoryOf, staleEntries } from '../kube/inventory.js';
 import { deleteStale } from '../kube/prune.js';
 import { classifyBuildError } from './build.js';
 import { kustomizationRef } from './load.js';
-import { materialize, ownerLabels, readSpec, type MaterializeDeps } from './materialize.js';
+import { materialize, ownerLabels, type MaterializeDeps } from './materialize.js';
 import { clientsFor } from '../kube/impersonation.js';
 import type { PruneInput, PruneResult } from './types.js';
 
@@ -36,8 +36,7 @@ export function createPruneActivities(deps: MaterializeDeps): PruneActivities {
       let deleted = 0;
       let failure = '';
       if (input.prune && stale.length > 0) {
-        const ks = await readSpec(deps.kube, input);
-        const tenant = clientsFor(deps.kube, input.ref.namespace, ks.spec.serviceAccountName);
+        const tenant = clientsFor(deps.kube, input.ref.namespace, built.spec.serviceAccountName);
         const result = await deleteStale(tenant, stale, ownerLabels(input.ref), { concurrency: 8 });
         deleted = result.deleted.length;
         failedIds = result.failed.map((f) => f.id);
@@ -48,7 +47,9 @@ export function createPruneActivities(deps: MaterializeDeps): PruneActivities {
       }
       const survivors = stale.filter((e) => failedIds.includes(e.id));
       const inventory: Inventory = { entries: [...next.entries, ...survivors] };
-      await patchFluxStatus(deps.kube.custom, ref, { inventory });
+      // A reconcile that changed nothing (every interval's resync) leaves the inventory as it was.
+      if (inventoryDigest(previous) !== inventoryDigest(inventory))
+        await patchFluxStatus(deps.kube.custom, ref, { inventory });
       if (failedIds.length > 0) throw ApplicationFailure.nonRetryable(`prune failed: ${failure}`, Reason.PruneFailed);
       return { deleted, inventory: inventory.entries.length };
     },
