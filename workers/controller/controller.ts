@@ -12,6 +12,7 @@ import {
   type ObjectCache,
 } from '@kubernetes/client-node';
 import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { KINDS } from '../../api/kinds.js';
 import type { KindDescriptor } from '../../api/meta.js';
@@ -39,6 +40,19 @@ type Named = { apiVersion?: string; kind?: string; metadata?: { name?: string; n
 type Watched = { kind: KindDescriptor; informer: Informer<FluxObject> & ObjectCache<FluxObject> };
 
 const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+
+/**
+ * Signals sent at once when one object wakes many (a source used by 1000 Kustomizations): one
+ * after the other they took a round trip each, and the last user heard of its new revision
+ * seconds after the first.
+ */
+const FAN_OUT_CONCURRENCY = 16;
+
+/** Runs `fn` for every item, `FAN_OUT_CONCURRENCY` at a time. */
+async function fanOut<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  const limit = pLimit(FAN_OUT_CONCURRENCY);
+  await Promise.all(items.map((item) => limit(() => fn(item))));
+}
 
 /** Watches GitRepositories and Kustomizations and signals their workflows. */
 export class Controller {
@@ -99,8 +113,10 @@ export class Controller {
   /** A watched ConfigMap or Secret changed: reconcile every object that reads it. */
   private async configChanged(kind: ConfigKind, obj: KubernetesObject, token: string): Promise<void> {
     const subject = { kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
-    for (const user of this.all().filter((o) => usesConfig(o, subject)))
-      await this.signal(user.kind as ServedKind, user, { reason: 'config', token });
+    await fanOut(
+      this.all().filter((o) => usesConfig(o, subject)),
+      (user) => this.signal(user.kind as ServedKind, user, { reason: 'config', token })
+    );
   }
 
   private async handle(kind: ServedKind, obj: FluxObject, deleted: boolean): Promise<void> {
@@ -117,23 +133,27 @@ export class Controller {
     for (const req of triggers.self) await this.signal(kind, obj, req);
     const subject = { kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
     if (triggers.newRevision || triggers.readyChanged) {
-      for (const dep of this.all().filter((o) => usesSource(o, subject))) {
-        const revision = now.artifactRevision;
-        await this.signal(dep.kind as ServedKind, dep, {
-          reason: 'source',
-          ...(revision ? { revision } : {}),
-          token: `ready=${now.readyState}@${now.generation}/${now.ready}`,
-        });
-      }
+      const revision = now.artifactRevision;
+      await fanOut(
+        this.all().filter((o) => usesSource(o, subject)),
+        (dep) =>
+          this.signal(dep.kind as ServedKind, dep, {
+            reason: 'source',
+            ...(revision ? { revision } : {}),
+            token: `ready=${now.readyState}@${now.generation}/${now.ready}`,
+          })
+      );
     }
     if (triggers.becameReady) {
       // Event-driven dependsOn: dependents start now, not at Flux's 30 s requeue.
-      for (const dep of this.all().filter((o) => dependsOn(o, subject))) {
-        await this.signal(dep.kind as ServedKind, dep, {
-          reason: 'dependency',
-          token: `${kind}/${keyOf(obj)}@${now.appliedRevision}/${now.generation}`,
-        });
-      }
+      await fanOut(
+        this.all().filter((o) => dependsOn(o, subject)),
+        (dep) =>
+          this.signal(dep.kind as ServedKind, dep, {
+            reason: 'dependency',
+            token: `${kind}/${keyOf(obj)}@${now.appliedRevision}/${now.generation}`,
+          })
+      );
     }
   }
 
