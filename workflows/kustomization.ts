@@ -3,15 +3,7 @@
  * load → (finalize | suspend | dependencies | source) → build → validate → apply → prune →
  * health → status, then wait for a request or the interval.
  */
-import {
-  CancellationScope,
-  condition,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type {
   ArtifactRef,
@@ -22,10 +14,10 @@ import type {
 } from '../activities/index.js';
 import type { ReconcileRequest, ReconcileResult } from '../api/messages.js';
 import { Reason } from '../api/reasons.js';
-import { BallastReady, BallastRevision } from '../api/search-attributes.js';
 import { describeFailure, isCancellation } from './failures.js';
 import { localIo, shortIo } from './activity-options.js';
 import { isNewRequest, runReconcileLoop, type PassContext, type PassOutcome } from './reconcile-loop.js';
+import { SKIP_UNCHANGED_WRITES, upsertChangedSearchAttributes } from './search-attributes.js';
 
 /** Builds run kustomize; the artifact may need extracting first. */
 const build = { ...shortIo, startToCloseTimeout: '5 minutes' } as const;
@@ -150,32 +142,6 @@ async function finish(
   await statusIo().writeStatus({ ref, lastHandledReconcileAt: plan.requestedAt, ...status });
   upsertChangedSearchAttributes(result);
   return { state, result, nextInMs: result.ready ? plan.intervalMs : plan.retryIntervalMs };
-}
-
-/**
- * Runs started by an older Ballast wrote status and search attributes on every pass; replaying
- * them must issue the same commands, so the skipping below applies only to runs that carry this
- * patch marker (new runs, and every run after the next continue-as-new).
- */
-const SKIP_UNCHANGED_WRITES = 'skip-unchanged-status-writes';
-
-/** Upserts Ready and Revision only when they differ from what the workflow carries: each upsert is a history event. */
-function upsertChangedSearchAttributes(result: ReconcileResult): void {
-  if (!patched(SKIP_UNCHANGED_WRITES)) {
-    upsertSearchAttributes([
-      { key: BallastReady, value: result.ready },
-      ...(result.revision ? [{ key: BallastRevision, value: result.revision }] : []),
-    ]);
-    return;
-  }
-  const current = workflowInfo().typedSearchAttributes;
-  const updates = [
-    ...(current.get(BallastReady) === result.ready ? [] : [{ key: BallastReady, value: result.ready }]),
-    ...(result.revision && current.get(BallastRevision) !== result.revision
-      ? [{ key: BallastRevision, value: result.revision }]
-      : []),
-  ];
-  if (updates.length > 0) upsertSearchAttributes(updates);
 }
 
 /**

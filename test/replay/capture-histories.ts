@@ -1,5 +1,5 @@
 /**
- * Records Kustomization workflow histories for the replay-compatibility test: a few reconcile
+ * Records Kustomization and HelmRelease workflow histories for the replay-compatibility test: a few reconcile
  * scenarios run against fake activities on a throwaway Temporal dev server, each history written
  * to test/replay/histories/<scenario>.<label>.json.
  *
@@ -44,26 +44,85 @@ const waitingForDependency = plan({ dependencies: { ready: false, message: "depe
 /** One scenario: the plans successive passes load (the first pass runs at start), one update per later pass. */
 interface Scenario {
   name: string;
+  workflow: 'kustomizationWorkflow' | 'helmReleaseWorkflow';
   plans: Record<string, unknown>[];
 }
 
+const remediation = {
+  retries: 0,
+  remediateLastFailure: false,
+  strategy: 'uninstall',
+  ignoreTestFailures: false,
+  onFailure: 'RemediateOnFailure',
+};
+const chartArtifact = { revision: '1.0.0', digest: 'sha256:chart', path: 'helmchart/apps/apps-web/chart.tar.gz' };
+const releasePlan = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  exists: true,
+  generation: 1,
+  deleting: false,
+  suspended: false,
+  intervalMs: 3_600_000,
+  timeoutMs: 300_000,
+  forceRequested: false,
+  resetRequested: false,
+  releaseName: 'web',
+  targetNamespace: 'apps',
+  storageNamespace: 'apps',
+  testEnabled: false,
+  driftMode: 'disabled',
+  install: remediation,
+  upgrade: { ...remediation, strategy: 'rollback' },
+  failures: { install: 0, upgrade: 0, total: 0 },
+  helmChart: 'apps/apps-web',
+  chart: { ready: true, artifact: chartArtifact, chartName: 'web' },
+  dependencies: { ready: true },
+  ...over,
+});
+const chartNotReady = releasePlan({ chart: { ready: false, message: "HelmChart 'apps/apps-web' is not ready" } });
+
 export const SCENARIOS: Scenario[] = [
-  { name: 'kustomization-applies-then-unchanged', plans: [plan(), plan()] },
-  { name: 'kustomization-waits-for-source', plans: [waitingForSource, waitingForSource, waitingForSource, plan()] },
-  { name: 'kustomization-waits-for-dependency', plans: [waitingForDependency, waitingForDependency, plan()] },
-  { name: 'kustomization-health-checked', plans: [plan({ checksHealth: true }), plan({ checksHealth: true })] },
+  { name: 'kustomization-applies-then-unchanged', workflow: 'kustomizationWorkflow', plans: [plan(), plan()] },
+  {
+    name: 'kustomization-waits-for-source',
+    workflow: 'kustomizationWorkflow',
+    plans: [waitingForSource, waitingForSource, waitingForSource, plan()],
+  },
+  {
+    name: 'kustomization-waits-for-dependency',
+    workflow: 'kustomizationWorkflow',
+    plans: [waitingForDependency, waitingForDependency, plan()],
+  },
+  {
+    name: 'kustomization-health-checked',
+    workflow: 'kustomizationWorkflow',
+    plans: [plan({ checksHealth: true }), plan({ checksHealth: true })],
+  },
+  { name: 'helmrelease-installs-then-in-sync', workflow: 'helmReleaseWorkflow', plans: [releasePlan(), releasePlan()] },
+  { name: 'helmrelease-waits-for-chart', workflow: 'helmReleaseWorkflow', plans: [chartNotReady, releasePlan()] },
 ];
 
 function fakeActivities(plans: Record<string, unknown>[]): Record<string, (input: unknown) => Promise<unknown>> {
   const queue = [...plans];
+  const next = async (): Promise<unknown> => queue.shift() ?? plans.at(-1);
+  let installed = false;
+  const release = {
+    revision: 1,
+    status: 'deployed',
+    chartName: 'web',
+    chartVersion: '1.0.0',
+    configDigest: 'sha256:cfg',
+  };
   return {
-    loadKustomization: async () => queue.shift() ?? plans.at(-1),
+    loadKustomization: next,
     buildKustomization: async () => ({ digest: 'sha256:build', objects: 2 }),
     validateKustomization: async () => ({ objects: 2 }),
     applyKustomization: async () => ({ created: 2, configured: 0, unchanged: 0, skipped: 0 }),
     pruneKustomization: async () => ({ deleted: 0, inventory: 2 }),
     checkKustomizationHealth: async () => ({ healthy: true, message: 'all healthy' }),
     finalizeKustomization: async () => ({ deleted: 0 }),
+    loadHelmRelease: next,
+    observeRelease: async () => ({ configDigest: 'sha256:cfg', ...(installed ? { release } : {}) }),
+    helmInstall: async () => ((installed = true), { ok: true, message: 'Helm install succeeded' }),
     writeStatus: async () => undefined,
   };
 }
@@ -87,7 +146,7 @@ async function capture(label: string, outDir: string): Promise<void> {
         activities: fakeActivities(scenario.plans),
       });
       const history = await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start('kustomizationWorkflow', {
+        const handle = await env.client.workflow.start(scenario.workflow, {
           taskQueue,
           workflowId: `${scenario.name}-${label}`,
           args: [{ ref }],
