@@ -52,13 +52,16 @@ const ConfigSchema = z.strictObject({
   /**
    * Workflows kept in the worker's sticky cache. Ballast's workflows mostly sleep between polls, so
    * an evicted one is replayed from history at its next wake; the SDK's default scales with the
-   * heap limit (thousands) and lets memory grow with the number of objects.
+   * heap limit (thousands) and lets memory grow with the number of objects. 1000, not 100: when
+   * more objects than the cache holds reconcile at once (a commit to a shared source), every step
+   * of the others is a replay, and at 1000 Kustomizations with 100 cached the worker fell into
+   * workflow-task timeouts (#9). About 0.2 MiB per cached workflow.
    */
   maxCachedWorkflows: z.coerce
     .number<unknown>({ error: 'a whole number, 0 or more' })
     .int({ error: 'a whole number, 0 or more' })
     .min(0, { error: 'a whole number, 0 or more' })
-    .default(100),
+    .default(1000),
   /** Where workers look for (and store) the prebuilt workflow bundle; `npm run bundle` fills it. */
   workflowBundleDir: z.string().min(1).default(DEFAULT_BUNDLE_DIR),
   /** How long a stopping worker lets in-flight activities finish before cancelling them. */

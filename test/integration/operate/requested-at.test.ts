@@ -46,4 +46,12 @@ describe('reconcile.fluxcd.io/requestedAt', () => {
       assert.equal(condition(obj, 'Ready')?.status, 'True', kind.kind);
     }
   });
+
+  it('starts reconcile workflows with a 30 s workflow task timeout (their tasks run local activities)', async () => {
+    const handle = f.ballast.client.workflow.getHandle(
+      workflowIdFor({ cluster: f.ballast.clusterName, kind: KustomizationKind.kind, namespace: f.ns, name: 'app' })
+    );
+    const timeout = (await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout;
+    assert.equal(Number(timeout?.seconds), 30);
+  });
 });

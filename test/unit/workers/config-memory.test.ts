@@ -4,8 +4,8 @@ import { loadConfig } from '../../../workers/config.js';
 import { DEFAULT_BUNDLE_DIR } from '../../../workers/workflow-bundle/bundle-cache.js';
 
 describe('worker memory settings', () => {
-  it('caps the sticky workflow cache at 100 by default instead of the SDK heap-derived thousands', () => {
-    assert.equal(loadConfig({}).maxCachedWorkflows, 100);
+  it('caps the sticky workflow cache at 1000 by default instead of the SDK heap-derived thousands', () => {
+    assert.equal(loadConfig({}).maxCachedWorkflows, 1000);
   });
 
   it('reads BALLAST_MAX_CACHED_WORKFLOWS, 0 (no cache) included, and refuses negative or fractional values', () => {
