@@ -57,7 +57,11 @@ export interface HelmOutput {
  * The environment helm runs with: nothing from the parent except `PATH` and what the context adds,
  * and helm's three home directories under `home`, set last so the context cannot move them.
  */
-export function isolatedHelmEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function isolatedHelmEnv(
+  home: string,
+  extra: Record<string, string> = {},
+  kubeCacheDir?: string
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...extra,
@@ -65,7 +69,23 @@ export function isolatedHelmEnv(home: string, extra: Record<string, string> = {}
     HELM_CACHE_HOME: path.join(home, 'cache'),
     HELM_CONFIG_HOME: path.join(home, 'config'),
     HELM_DATA_HOME: path.join(home, 'data'),
+    ...(kubeCacheDir ? { KUBECACHEDIR: kubeCacheDir } : {}),
   };
+}
+
+let kubeCache: Promise<string> | undefined;
+
+/**
+ * The apiserver discovery cache every helm process of this worker shares. In a fresh home each
+ * helm call discovered every API group again before doing anything (the bulk of an install's
+ * requests and much of its time in the benchmark). Discovery is what any authenticated user may
+ * read, so sharing it across tenants reveals nothing; the directory is private (mkdtemp, 0700),
+ * so no other local user can plant answers in it. Entries expire after 6 h, and kubectl's REST
+ * mapper rediscovers when a kind is missing (a CRD installed since).
+ */
+function sharedKubeCacheDir(): Promise<string> {
+  kubeCache ??= mkdtemp(path.join(tmpdir(), 'ballast-kubecache-'));
+  return kubeCache;
 }
 
 /** Connection and identity flags every cluster-facing call carries. */
@@ -98,7 +118,8 @@ export async function runHelm(ctx: HelmContext, call: HelmInvocation): Promise<H
     const argv = [...call.command, ...flags, '--', ...call.positionals];
     const postRender = Boolean(call.postRender?.kustomizations.length);
     const pluginEnv = call.postRender && postRender ? await writePostRenderPlugin(home, call.postRender) : {};
-    const output = await spawnHelm(ctx.binary, argv, isolatedHelmEnv(home, { ...ctx.env, ...pluginEnv }), call);
+    const env = isolatedHelmEnv(home, { ...ctx.env, ...pluginEnv }, await sharedKubeCacheDir());
+    const output = await spawnHelm(ctx.binary, argv, env, call);
     if (call.signal?.aborted) throw call.signal.reason;
     if (postRender && output.code !== 0) {
       const errors = await readFile(postRenderErrorsFile(home), 'utf8').catch(() => '');
