@@ -112,6 +112,10 @@ describe('the S3 artifact store carries artifacts between workers that share no 
     assert.match(decoded(appHistory), new RegExp(artifact.digest), 'history carries the digest (the check is real)');
 
     // Someone with write access to the bucket swaps the archive for one with another ConfigMap.
+    // Worker 2 keeps the tree it extracted (and verified) for this digest, so it would apply the
+    // genuine content; a worker that never extracted it must download the forgery and refuse it.
+    await two.proc.kill('SIGTERM');
+    await worker(3);
     const forgedDir = path.join(dir, 'forged', 'app');
     await mkdir(forgedDir, { recursive: true });
     await writeFile(path.join(forgedDir, 'cm.yaml'), configMap('forged', 'should-never-apply'));
@@ -132,7 +136,7 @@ describe('the S3 artifact store carries artifacts between workers that share no 
     // The keys reach the workers only through their environment: not in history, not in logs.
     const secrets = [s3.credentials.accessKeyId, s3.credentials.secretAccessKey];
     const seen = [decoded(repoHistory), decoded(appHistory)];
-    for (const n of [1, 2]) seen.push(await readFile(path.join(dir, `worker-${n}.log`), 'utf8'));
+    for (const n of [1, 2, 3]) seen.push(await readFile(path.join(dir, `worker-${n}.log`), 'utf8'));
     for (const secret of secrets) assert.ok(!seen.some((t) => t.includes(secret)), 'credentials never recorded');
     assert.equal((await f.get('tampered'))?.status?.lastAppliedRevision, undefined);
   });
