@@ -8,7 +8,7 @@ import { buildManifests, type BuiltManifests } from '../kustomize/build.js';
 import { resolveSubstitutions } from '../kustomize/substitute-from.js';
 import { resolveDecryptor } from '../kustomize/sops-keys.js';
 import { layOutBuildView } from './build-view.js';
-import type { ArtifactCheckouts, ArtifactReader } from './checkouts.js';
+import type { ArtifactCheckouts } from './checkouts.js';
 import { kustomizationRef } from './load.js';
 import type { StepInput } from './types.js';
 
@@ -16,7 +16,6 @@ export type { ArtifactReader } from './checkouts.js';
 
 export interface MaterializeDeps {
   kube: KubeClients;
-  store: ArtifactReader;
   /** Artifacts extracted once per worker and shared by the builds that use them. */
   checkouts: ArtifactCheckouts;
   kustomizeBinary: string;
@@ -31,19 +30,19 @@ export interface MaterializeDeps {
 export class StaleBuildError extends Error {}
 
 /**
- * Built manifests by build key, held in worker memory only. Steps after `build` run as separate
- * activities, possibly on another worker: a miss there rebuilds from the same inputs, so manifests
- * (and substituted Secret values) never travel through Temporal. Bounded by size, not count: with
- * more Kustomizations in flight than a count allowed (64 once), apply and prune found their build
- * evicted and rebuilt it, up to three builds per reconcile.
- */
-/**
  * A build with the spec it was built from. The build key includes the generation, and a
  * generation's spec never changes, so the steps after `build` take the spec from here instead of
  * reading the object again (as Flux works from the object it read at the start of a reconcile).
  */
 export type Materialized = BuiltManifests & { spec: KustomizationSpec };
 
+/**
+ * Built manifests by build key, held in worker memory only. Steps after `build` run as separate
+ * activities, possibly on another worker: a miss there rebuilds from the same inputs, so manifests
+ * (and substituted Secret values) never travel through Temporal. Bounded by size, not count: with
+ * more Kustomizations in flight than a count allowed (64 once), apply and prune found their build
+ * evicted and rebuilt it, up to three builds per reconcile.
+ */
 export class BuildCache {
   private readonly entries = new Map<string, Materialized>();
   private bytes = 0;
