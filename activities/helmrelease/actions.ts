@@ -98,21 +98,45 @@ function snapshotOf(r: StoredHelmRelease, configDigest: string, action: string):
 }
 
 /**
+ * True when this is a retried attempt and helm refuses it because the release is locked.
+ *
+ * Why that lock is our own: the workflow only starts an action on a release it observed unlocked,
+ * so a `pending-*` revision met on attempt 2+ was left by this activity's earlier attempt, whose
+ * helm died before recording the outcome (worker SIGKILLed, helm itself killed or OOM). Nothing
+ * else will ever release it, and counting it as a release failure would exhaust the retries.
+ */
+function lockedByOwnLostAttempt(err: unknown): boolean {
+  return err instanceof HelmError && err.kind === 'locked' && Context.current().info.attempt > 1;
+}
+
+/**
  * Runs `fn` with heartbeats and turns Helm's permanent failures into `ok: false` results carrying
- * its message; transient ones (cluster unreachable, lock conflicts) are thrown for the retry policy.
+ * its message; transient ones (cluster unreachable) are thrown for the retry policy. A lock left
+ * by this activity's own lost attempt is released with `unlock` and the action run once more.
  */
 async function guarded(
   helm: Helm,
   hr: HelmRelease,
   action: string,
   digest: string,
-  fn: (signal: AbortSignal) => Promise<unknown>
+  fn: (signal: AbortSignal) => Promise<unknown>,
+  unlock?: () => Promise<ActionResult>
 ): Promise<ActionResult> {
   const ctx = Context.current();
   const beat = setInterval(() => ctx.heartbeat(action), 2000);
   const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+  const run = async (): Promise<void> => {
+    try {
+      await fn(ctx.cancellationSignal);
+    } catch (err) {
+      if (!unlock || !lockedByOwnLostAttempt(err)) throw err;
+      const { message } = await unlock();
+      ctx.log.warn(`${action}: an earlier attempt left the release locked; ${message}; running ${action} again`);
+      await fn(ctx.cancellationSignal);
+    }
+  };
   try {
-    await fn(ctx.cancellationSignal);
+    await run();
     const after = await helm.status(ref);
     return {
       ok: after?.status === 'deployed',
@@ -162,6 +186,27 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
     return fn(hr, await helmFor(deps, hr));
   }
 
+  /**
+   * Recovers a release stuck in pending-*: a pending install is uninstalled; a pending upgrade or
+   * rollback is marked failed in helm's storage, as helm-controller does, so the next upgrade
+   * proceeds and the history keeps no pending-* revision (see activities/helm/release-storage.ts).
+   */
+  async function unlockRelease(hr: HelmRelease, helm: Helm): Promise<ActionResult> {
+    const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
+    const release = await helm.status(ref);
+    if (!release?.status.startsWith('pending-')) return { ok: true, message: 'release not locked' };
+    if (release.status === 'pending-install' || release.revision <= 1) {
+      await helm.uninstall({ ...ref, timeoutMs: ms(hr.spec.timeout, 300_000), ignoreNotFound: true });
+      return { ok: true, message: `uninstalled release stuck in ${release.status}` };
+    }
+    const was = await markPendingReleaseFailed(
+      tenantOf(hr).core,
+      { ...ref, revision: release.revision },
+      `Release marked failed by Ballast: the helm process holding it (${release.status}) died`
+    );
+    return { ok: true, message: `marked revision ${release.revision} failed (was ${was ?? 'gone'})` };
+  }
+
   async function apply(input: ReleaseStepInput, action: 'install' | 'upgrade'): Promise<ActionResult> {
     return withRelease(input, async (hr, helm) => {
       const { values, digest } = await resolveValues(deps.kube, hr);
@@ -179,10 +224,31 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
       if (policy === 'CreateReplace' || (action === 'upgrade' && policy === 'Create'))
         await applyCrds(tenantOf(hr), crdObjects(await helm.showCrds({ chart })), policy, deps.fieldManager);
       try {
-        return await guarded(helm, hr, action, digest, (signal) => {
-          if (action === 'install') {
-            const o = hr.spec.install ?? {};
-            return helm.install({
+        return await guarded(
+          helm,
+          hr,
+          action,
+          digest,
+          (signal) => {
+            if (action === 'install') {
+              const o = hr.spec.install ?? {};
+              return helm.install({
+                ...common,
+                signal,
+                timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+                wait: !o.disableWait,
+                waitForJobs: !o.disableWaitForJobs,
+                disableHooks: o.disableHooks,
+                disableOpenAPIValidation: o.disableOpenAPIValidation,
+                disableSchemaValidation: o.disableSchemaValidation,
+                createNamespace: o.createNamespace,
+                replace: o.replace,
+                crds: policy === 'Create' ? 'Create' : 'Skip',
+                takeOwnership: !o.disableTakeOwnership,
+              });
+            }
+            const o = hr.spec.upgrade ?? {};
+            return helm.upgrade({
               ...common,
               signal,
               timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
@@ -191,29 +257,15 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
               disableHooks: o.disableHooks,
               disableOpenAPIValidation: o.disableOpenAPIValidation,
               disableSchemaValidation: o.disableSchemaValidation,
-              createNamespace: o.createNamespace,
-              replace: o.replace,
-              crds: policy === 'Create' ? 'Create' : 'Skip',
+              maxHistory: hr.spec.maxHistory ?? 5,
+              force: o.force,
+              cleanupOnFail: o.cleanupOnFail,
+              preserveValues: o.preserveValues,
               takeOwnership: !o.disableTakeOwnership,
             });
-          }
-          const o = hr.spec.upgrade ?? {};
-          return helm.upgrade({
-            ...common,
-            signal,
-            timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
-            wait: !o.disableWait,
-            waitForJobs: !o.disableWaitForJobs,
-            disableHooks: o.disableHooks,
-            disableOpenAPIValidation: o.disableOpenAPIValidation,
-            disableSchemaValidation: o.disableSchemaValidation,
-            maxHistory: hr.spec.maxHistory ?? 5,
-            force: o.force,
-            cleanupOnFail: o.cleanupOnFail,
-            preserveValues: o.preserveValues,
-            takeOwnership: !o.disableTakeOwnership,
-          });
-        });
+          },
+          () => unlockRelease(hr, helm)
+        );
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -270,19 +322,25 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
       return withRelease(input, async (hr, helm) => {
         const o = hr.spec.rollback ?? {};
         const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
-        return guarded(helm, hr, 'rollback', input.configDigest, (signal) =>
-          helm.rollback({
-            ...ref,
-            signal,
-            revision: input.toRevision,
-            timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
-            wait: !o.disableWait,
-            waitForJobs: !o.disableWaitForJobs,
-            disableHooks: o.disableHooks,
-            force: o.force,
-            cleanupOnFail: o.cleanupOnFail,
-            maxHistory: hr.spec.maxHistory ?? 5,
-          })
+        return guarded(
+          helm,
+          hr,
+          'rollback',
+          input.configDigest,
+          (signal) =>
+            helm.rollback({
+              ...ref,
+              signal,
+              revision: input.toRevision,
+              timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+              wait: !o.disableWait,
+              waitForJobs: !o.disableWaitForJobs,
+              disableHooks: o.disableHooks,
+              force: o.force,
+              cleanupOnFail: o.cleanupOnFail,
+              maxHistory: hr.spec.maxHistory ?? 5,
+            }),
+          () => unlockRelease(hr, helm)
         );
       });
     },
@@ -308,24 +366,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
       });
     },
     async helmUnlock(input) {
-      return withRelease(input, async (hr, helm) => {
-        const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
-        const release = await helm.status(ref);
-        if (!release?.status.startsWith('pending-')) return { ok: true, message: 'release not locked' };
-        const timeoutMs = ms(hr.spec.timeout, 300_000);
-        if (release.status === 'pending-install' || release.revision <= 1) {
-          await helm.uninstall({ ...ref, timeoutMs, ignoreNotFound: true });
-          return { ok: true, message: `uninstalled release stuck in ${release.status}` };
-        }
-        // As helm-controller does: mark the stuck revision failed, so the next upgrade proceeds and
-        // the history keeps no pending-* revision (see activities/helm/release-storage.ts).
-        const was = await markPendingReleaseFailed(
-          tenantOf(hr).core,
-          { ...ref, revision: release.revision },
-          `Release marked failed by Ballast: the helm process holding it (${release.status}) died`
-        );
-        return { ok: true, message: `marked revision ${release.revision} failed (was ${was ?? 'gone'})` };
-      }).catch((err: unknown) => {
+      return withRelease(input, unlockRelease).catch((err: unknown) => {
         if (err instanceof HelmError && err.permanent)
           throw ApplicationFailure.nonRetryable(err.message, Reason.Failed);
         throw err;

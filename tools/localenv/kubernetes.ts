@@ -148,6 +148,11 @@ export async function startControlPlane(group: ProcessGroup, dir: string): Promi
     // The defaults (20 QPS, burst 30) throttle the controllers when the whole test suite runs at once.
     '--kube-api-qps=200',
     '--kube-api-burst=400',
+    // kwok renews the fake node every 20–45 s (its heartbeat Stage's delay plus jitter), so on a
+    // saturated machine a renewal can come later than the default 50 s grace. The node then turns
+    // NotReady and the node controller sets every Pod on it Ready=False, which kwok's pod Stages
+    // never undo: a helm --wait or health check then waits forever. No real kubelet runs here.
+    '--node-monitor-grace-period=5m',
   ]);
   group.start('kube-scheduler', toolPath('kube-scheduler'), [
     `--kubeconfig=${kubeconfigPath}`,

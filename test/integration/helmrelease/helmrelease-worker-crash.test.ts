@@ -47,7 +47,7 @@ spec:
           image: example.invalid/app:2
 `;
 
-describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', () => {
+describe('HelmRelease: the worker or helm itself is SIGKILLed in the middle of helm upgrade', () => {
   let env: TestEnv;
   let repo: ChartRepo;
   let ballast: BallastHarness;
@@ -55,6 +55,7 @@ describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', (
   const workers: WorkerProcess[] = [];
   const ns = uniqueName('hr-crash');
   const label = `ballast.dev/${ns}`;
+  const helmKilledLabel = `ballast.dev/${ns}-helm-killed`;
 
   before(async () => {
     env = await useLocalEnv();
@@ -69,6 +70,13 @@ describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', (
         templates: { 'configmap.yaml': CONFIG_MAP_TEMPLATE, 'web.yaml': gatedDeployment(label) },
       })
     );
+    await repo.publish(
+      await writeTestChart(path.join(chartsDir, 'app-3.0.0'), {
+        name: 'app',
+        version: '3.0.0',
+        templates: { 'configmap.yaml': CONFIG_MAP_TEMPLATE, 'web.yaml': gatedDeployment(helmKilledLabel) },
+      })
+    );
     ballast = await startBallast(env, ns, { worker: false });
     cluster = new TestCluster(ballast.kc);
     await cluster.createNamespace(ns);
@@ -81,21 +89,36 @@ describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', (
     await env?.release();
   });
 
-  const get = (): Promise<FluxObject | undefined> => cluster.getFlux(HelmReleaseKind, ns, 'app');
-  const waitFor = (what: string, pred: (o: FluxObject) => boolean, timeoutMs = 120_000): Promise<FluxObject> =>
+  const get = (name = 'app'): Promise<FluxObject | undefined> => cluster.getFlux(HelmReleaseKind, ns, name);
+  const waitFor = (
+    what: string,
+    pred: (o: FluxObject) => boolean,
+    timeoutMs = 120_000,
+    name = 'app'
+  ): Promise<FluxObject> =>
     eventually(
       async () => {
-        const o = await get();
+        const o = await get(name);
         return o && pred(o) ? o : undefined;
       },
-      async () => `${what}: ${JSON.stringify((await get())?.status ?? 'absent')}`,
+      async () => `${what}: ${JSON.stringify((await get(name))?.status ?? 'absent')}`,
       timeoutMs
     );
   /** Helm's storage: one Secret per release revision, labelled with its status. */
-  const releaseStatuses = async (): Promise<Map<number, string>> => {
-    const list = await cluster.core.listNamespacedSecret({ namespace: ns, labelSelector: 'owner=helm,name=app' });
+  const releaseStatuses = async (release = 'app'): Promise<Map<number, string>> => {
+    const list = await cluster.core.listNamespacedSecret({
+      namespace: ns,
+      labelSelector: `owner=helm,name=${release}`,
+    });
     return new Map(list.items.map((s) => [Number(s.metadata?.labels?.version), s.metadata?.labels?.status ?? '']));
   };
+  const labelNode = (key: string): Promise<unknown> =>
+    ballast.kc
+      .makeApiClient(CoreV1Api)
+      .patchNode(
+        { name: env.nodeName, body: { metadata: { labels: { [key]: 'true' } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
+      );
   const logFile = (n: number): string => path.join(ballast.artifactDir, `worker-${n}.log`);
 
   it('the release is not left pending, and a new worker converges it', async () => {
@@ -126,11 +149,7 @@ describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', (
       15_000
     );
 
-    const core = ballast.kc.makeApiClient(CoreV1Api);
-    await core.patchNode(
-      { name: env.nodeName, body: { metadata: { labels: { [label]: 'true' } } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch)
-    );
+    await labelNode(label);
     workers.push(startWorkerProcess(env, ballast, logFile(2)));
     // The upgrade activity times out on its heartbeat (30 s) and runs again on the new worker.
     const ready = await waitFor(
@@ -147,5 +166,50 @@ describe('HelmRelease: the worker is SIGKILLed in the middle of helm upgrade', (
       `no revision left pending: ${statuses.join(', ')}`
     );
     assert.equal(statuses.filter((s) => s === 'deployed').length, 1, 'exactly one deployed revision');
+  });
+  it('helm is SIGKILLed before it records anything: the retried upgrade unlocks the release instead of failing it', async () => {
+    // A worker of the first test may still be running; one more is harmless and makes this test stand alone.
+    workers.push(startWorkerProcess(env, ballast, logFile(3)));
+    const name = 'killed';
+    await cluster.createFlux(HelmReleaseKind, ns, name, {
+      interval: '1h',
+      timeout: '5m',
+      chart: { spec: { chart: 'app', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+      upgrade: { remediation: { retries: 0 } },
+    });
+    await waitFor('installed', (o) => condition(o, 'Ready')?.status === 'True', 120_000, name);
+
+    await cluster.patchFlux(HelmReleaseKind, ns, name, { spec: { chart: { spec: { version: '3.0.0' } } } });
+    await eventually(
+      async () => ((await releaseStatuses(name)).get(2) === 'pending-upgrade' ? true : undefined),
+      async () => `revision 2 not pending-upgrade: ${JSON.stringify([...(await releaseStatuses(name))])}`,
+      90_000
+    );
+    // The worker lives; only helm dies, with no chance to record the outcome: revision 2 stays
+    // pending-upgrade, and the activity's next attempt meets a release its own first attempt locked.
+    const upgrades = (await helmProcessesFor(ns)).filter((l) => / upgrade /.test(l) && l.includes(` ${name} `));
+    assert.equal(upgrades.length, 1, `one helm upgrade of ${name} running: ${upgrades.join('; ')}`);
+    process.kill(Number(upgrades[0]?.split(' ')[0]), 'SIGKILL');
+    assert.equal((await releaseStatuses(name)).get(2), 'pending-upgrade');
+    await labelNode(helmKilledLabel);
+
+    const ready = await waitFor(
+      'upgraded by the retried attempt',
+      (o) => condition(o, 'Ready')?.status === 'True' && o.status?.lastAttemptedRevision === '3.0.0',
+      180_000,
+      name
+    );
+    assert.equal(condition(ready, 'Stalled'), undefined, 'the lock was not counted as an upgrade failure');
+    assert.equal(ready.status?.upgradeFailures ?? 0, 0, 'no upgrade failure counted');
+    const statuses = await releaseStatuses(name);
+    assert.deepEqual(
+      [...statuses].sort(([a], [b]) => a - b),
+      [
+        [1, 'superseded'],
+        [2, 'failed'],
+        [3, 'deployed'],
+      ],
+      'the stuck revision was marked failed and the upgrade ran again as revision 3'
+    );
   });
 });
