@@ -200,7 +200,7 @@ describe('HelmRelease: the worker or helm itself is SIGKILLed in the middle of h
       name
     );
     assert.equal(condition(ready, 'Stalled'), undefined, 'the lock was not counted as an upgrade failure');
-    assert.equal(ready.status?.upgradeFailures ?? 0, 0, 'no upgrade failure counted');
+    assert.equal((ready.status as { upgradeFailures?: number }).upgradeFailures ?? 0, 0, 'no upgrade failure counted');
     const statuses = await releaseStatuses(name);
     assert.deepEqual(
       [...statuses].sort(([a], [b]) => a - b),
