@@ -20,6 +20,7 @@ import { apiserverRequestsByKind, apiserverRequestTotal, requestDelta } from './
 import { cleanup } from './cleanup.js';
 import { createAll } from './create-all.js';
 import { runFluxPhase, type FluxResult } from './flux-phase.js';
+import { build } from '../tools/build.js';
 import { startBallastProcesses, type BallastProcess } from './ballast-processes.js';
 import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
 import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
@@ -195,6 +196,7 @@ async function runBallastPhase(
   try {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     log(`bench: ${opts.count} ${opts.kind}s, sources ${opts.sources}, namespace ${ns}, logs ${logDir}`);
+    log(`bench: compiled dist/ in ${(await build()).toFixed(1)} s (the worker and controller run compiled)`);
     ballast = await startBallastProcesses(target, logDir);
     const { tracker, notes } = trackProcesses(
       ballast,

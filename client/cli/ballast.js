@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The `ballast` bin: registers tsx (a runtime dependency) so the TypeScript sources run as they
-// are, then runs the CLI. Resolved from this file, so it works from any directory and via npm link.
-import { register } from 'tsx/esm/api';
+// The `ballast` bin. Beside the compiled CLI (`npm run build`'s dist/, the image) it runs main.js;
+// in a source checkout it registers tsx so the TypeScript sources run as they are. Resolved from
+// this file, so it works from any directory and via npm link.
+import { existsSync } from 'node:fs';
 
-register();
-await import(new URL('./main.ts', import.meta.url).href);
+const compiled = new URL('./main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('./main.ts', import.meta.url).href);
+}

@@ -10,8 +10,11 @@ import path from 'node:path';
 
 /** The repository root: the workflow sources and node_modules are found from here. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
-/** The workflow entry point, relative to {@link REPO_ROOT}. */
-export const WORKFLOWS_ENTRY = 'workflows/index.ts';
+/**
+ * The workflow entry point, relative to {@link REPO_ROOT}: the TypeScript source when running
+ * through tsx, the compiled file when running from `dist/` (`npm run build`).
+ */
+export const WORKFLOWS_ENTRY = `workflows/index${path.extname(import.meta.filename)}`;
 /** Where bundles live unless BALLAST_WORKFLOW_BUNDLE_DIR says otherwise (the image builds one here). */
 export const DEFAULT_BUNDLE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'ballast', 'workflow-bundle');
 /** Bundles kept besides the one just written: other checkouts' or branches' sources reuse theirs. */

@@ -45,7 +45,7 @@ const compose = readComposeFile();
 const services = compose.services;
 const ballast = Object.entries(services).filter(([, s]) => s.image?.startsWith('ballast:'));
 const byProcess = (main: string): [string, ComposeService][] =>
-  ballast.filter(([, s]) => s.command?.includes(`workers/${main}.ts`));
+  ballast.filter(([, s]) => s.command?.includes(`workers/${main}.js`));
 
 describe('docker-compose.yml', () => {
   it('is valid under the Compose specification schema', () => {

@@ -13,7 +13,13 @@ const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 const stages = dockerfile.split(/^FROM /m).slice(1);
 const runtime = stages.at(-1)!;
 const arg = (name: string): string | undefined => new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(dockerfile)?.[1];
-const copied = [...runtime.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+const buildStage = stages.find((s) => / AS build$/.test(s.split('\n')[0]!)) ?? '';
+/** What the build stage copies in from the build context. */
+const copiedToBuild = [...buildStage.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+/** The compiled folders the runtime takes from the build stage (`COPY --from=build /app/dist/x ./x`). */
+const compiled = [...runtime.matchAll(/^COPY --from=build \/app\/dist\/(\w+) \.\/(\w+)$/gm)]
+  .filter((m) => m[1] === m[2])
+  .map((m) => m[1]!);
 /** The processes, and the workflow bundle built from workflows/index.ts (prebuilt, or at a worker's start). */
 const ENTRY_POINTS = ['workers/worker-main.ts', 'workers/controller-main.ts', 'workflows/index.ts'];
 
@@ -44,26 +50,28 @@ describe('Dockerfile', () => {
     assert.match(runtime, /^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
   });
 
-  it('copies every source folder the entry points import, and .dockerignore keeps none of them out', () => {
+  it('compiles every source folder the entry points import, and .dockerignore keeps none of them out', () => {
     const folders = new Set([...importGraph(ROOT, ENTRY_POINTS).files].map((f) => f.split('/')[0]!));
-    for (const folder of folders) assert.ok(copied.includes(folder), `COPY ${folder}`);
     const ignored = ignore().add(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8'));
-    for (const source of copied) assert.equal(ignored.ignores(source), false, `${source} is in .dockerignore`);
+    for (const folder of folders) {
+      assert.ok(copiedToBuild.includes(folder), `build stage: COPY ${folder}`);
+      assert.ok(compiled.includes(folder), `runtime: COPY --from=build /app/dist/${folder}`);
+    }
+    for (const source of copiedToBuild) assert.equal(ignored.ignores(source), false, `${source} is in .dockerignore`);
   });
 
-  it('ships the workflow bundle prebuilt by tools/bundle.ts, from every source folder the bundle reads', () => {
-    const stage = stages.find((s) => / AS bundle$/.test(s.split('\n')[0]!));
-    assert.ok(stage, 'a stage named bundle');
-    assert.match(stage, /^RUN node --import tsx tools\/bundle\.ts$/m);
-    const bundleCopies = [...stage.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
-    for (const file of importGraph(ROOT, ['tools/bundle.ts']).files) {
+  it('ships the compiled workflow bundle prebuilt by tools/build.ts, which the build stage can run', () => {
+    assert.match(buildStage, /^RUN node --import tsx tools\/build\.ts$/m);
+    for (const file of importGraph(ROOT, ['tools/build.ts', 'tools/bundle.ts']).files) {
       const source = file.startsWith('tools/') ? file : file.split('/')[0]!;
-      assert.ok(bundleCopies.includes(source), `bundle stage: COPY ${source}`);
+      assert.ok(copiedToBuild.includes(source), `build stage: COPY ${source}`);
     }
+    assert.ok(copiedToBuild.includes('tsconfig.build.json'), 'build stage: COPY tsconfig.build.json');
     const cacheDir = path.relative(REPO_ROOT, path.dirname(DEFAULT_BUNDLE_DIR));
-    assert.ok(runtime.includes(`COPY --from=bundle /app/${cacheDir} ./${cacheDir}\n`), `runtime: COPY ${cacheDir}`);
-    const ignored = ignore().add(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8'));
-    assert.equal(ignored.ignores('tools/bundle.ts'), false, 'tools/bundle.ts is in .dockerignore');
+    assert.ok(
+      runtime.includes(`COPY --from=build /app/dist/${cacheDir} ./${cacheDir}\n`),
+      `runtime: COPY the bundle from dist/${cacheDir}`
+    );
   });
 
   it('needs no devDependency at run time (it installs with --omit=dev)', () => {
@@ -76,7 +84,7 @@ describe('Dockerfile', () => {
     assert.deepEqual(missing, [], 'imported at run time but not a production dependency');
   });
 
-  it('starts a worker by default, through tsx as in development', () => {
-    assert.match(runtime, /^CMD \["node", "--import", "tsx", "workers\/worker-main\.ts"\]$/m);
+  it('starts a worker by default, from the compiled JavaScript', () => {
+    assert.match(runtime, /^CMD \["node", "workers\/worker-main\.js"\]$/m);
   });
 });
