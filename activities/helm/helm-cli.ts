@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { HelmContext } from './helm-types.js';
 import { postRenderErrorsFile, writePostRenderPlugin, type PostRenderPlan } from './post-render.js';
+import { processScratchDir } from '../process-scratch.js';
 
 /** How long helm gets between SIGTERM (it then records the release as failed) and SIGKILL. */
 const KILL_GRACE_MS = 10_000;
@@ -84,7 +85,7 @@ let kubeCache: Promise<string> | undefined;
  * mapper rediscovers when a kind is missing (a CRD installed since).
  */
 function sharedKubeCacheDir(): Promise<string> {
-  kubeCache ??= mkdtemp(path.join(tmpdir(), 'ballast-kubecache-'));
+  kubeCache ??= processScratchDir('ballast-kubecache-');
   return kubeCache;
 }
 

@@ -3,8 +3,7 @@
  * artifact, and a helm client for it. Values and Secret data stay inside the calling activity.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HelmReleaseSchema, type HelmRelease } from '../../api/helmrelease.js';
 import { formatIssues } from '../../api/meta.js';
@@ -19,6 +18,7 @@ import { readSecretStrings } from '../kube/secrets.js';
 import { readFluxObject } from '../kube/flux-objects.js';
 import { fluxObjectRef } from '../source/read.js';
 import type { HelmReleaseRef } from './types.js';
+import { processScratchDir } from '../process-scratch.js';
 
 export interface HelmReleaseDeps {
   kube: KubeClients;
@@ -103,7 +103,7 @@ let kubeconfigFile: Promise<string> | undefined;
  */
 export async function helmFor(deps: HelmReleaseDeps, hr: HelmRelease): Promise<Helm> {
   kubeconfigFile ??= (async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ballast-helm-kube-'));
+    const dir = await processScratchDir('ballast-helm-kube-');
     const file = path.join(dir, 'kubeconfig');
     await writeFile(file, deps.kube.config.exportConfig(), { mode: 0o600 });
     return file;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { processScratchDir } from '../process-scratch.js';
 
 /** Where artifacts are extracted from; the source activities' store implements it. */
 export interface ArtifactReader {
@@ -78,7 +78,7 @@ export class ArtifactCheckouts {
   }
 
   private rootDir(): Promise<string> {
-    this.root ??= mkdtemp(path.join(this.opts.parent ?? tmpdir(), 'ballast-checkouts-'));
+    this.root ??= processScratchDir('ballast-checkouts-', this.opts.parent);
     return this.root;
   }
 
