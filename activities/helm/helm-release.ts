@@ -140,3 +140,64 @@ export function toRelease(json: ReleaseJson): HelmRelease {
     tests,
   };
 }
+
+/** Go's zero time, which helm's JSON holds for a hook that never ran; the template prints nothing for it. */
+const GO_ZERO_TIME = /^0001-01-01T00:00:00/;
+
+/** An RFC 3339 time as RELEASE_TEMPLATE prints it: in UTC, keeping the fraction's digits as Go wrote them. */
+function utcTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '' || GO_ZERO_TIME.test(value)) return undefined;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(value);
+  if (!m || m[3] === 'Z') return value;
+  return `${new Date(`${m[1]}${m[3]}`).toISOString().slice(0, 19)}${m[2] ?? ''}Z`;
+}
+
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * The release a record of helm's storage holds (decoded by release-storage.ts), in exactly the form
+ * {@link Helm.status} returns: empty strings and zero times absent, times in UTC. Reading the
+ * record directly saves a helm process (about a third of a CPU-second) per look at a release.
+ */
+export function releaseFromRecord(record: Record<string, unknown>): HelmRelease {
+  const r = record as {
+    name?: unknown;
+    namespace?: unknown;
+    version?: unknown;
+    info?: Record<string, unknown>;
+    chart?: { metadata?: Record<string, unknown> };
+    hooks?: { name?: unknown; kind?: unknown; events?: unknown; last_run?: Record<string, unknown> }[] | null;
+    apply_method?: unknown;
+  };
+  const doc = {
+    name: r.name,
+    namespace: r.namespace,
+    version: r.version,
+    info: {
+      status: r.info?.status,
+      description: nonEmpty(r.info?.description),
+      first_deployed: utcTime(r.info?.first_deployed),
+      last_deployed: utcTime(r.info?.last_deployed),
+    },
+    chart: {
+      metadata: {
+        name: r.chart?.metadata?.name,
+        version: r.chart?.metadata?.version,
+        appVersion: nonEmpty(r.chart?.metadata?.appVersion),
+      },
+    },
+    hooks: (r.hooks ?? []).map((h) => ({
+      name: h.name,
+      kind: nonEmpty(h.kind),
+      events: Array.isArray(h.events) ? h.events.map(String) : [],
+      last_run: {
+        phase: nonEmpty(h.last_run?.phase),
+        started_at: utcTime(h.last_run?.started_at),
+        completed_at: utcTime(h.last_run?.completed_at),
+      },
+    })),
+    apply_method: nonEmpty(r.apply_method),
+  };
+  return toRelease(parseJson('status', JSON.stringify(doc), ReleaseJsonSchema));
+}

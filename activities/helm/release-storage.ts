@@ -1,6 +1,7 @@
 /**
- * Helm's release records (the `secret` storage driver, helm's default) read and rewritten directly,
- * for the one thing the helm CLI cannot do: unlock a release whose helm process died mid-operation.
+ * Helm's release records (the `secret` storage driver, helm's default) read and rewritten directly:
+ * to unlock a release whose helm process died mid-operation, which the helm CLI cannot do, and to
+ * read the latest release without starting a helm process (what `helm status` reads).
  *
  * Flux's helm-controller unlocks the same way: it marks the stuck `pending-*` revision `failed`
  * in storage, so the next upgrade proceeds normally. Rolling back instead (helm 4) would leave the
@@ -14,6 +15,8 @@
  */
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { releaseFromRecord } from './helm-release.js';
+import type { HelmRelease } from './helm-types.js';
 
 /** The part of a stored release this module reads and changes. */
 interface StoredRelease {
@@ -65,4 +68,25 @@ export async function markPendingReleaseFailed(
     },
   });
   return status;
+}
+
+/**
+ * The latest revision of `releaseName` (the highest `version` label, as `helm status` picks it), or
+ * undefined when helm stores none. Returns what {@link Helm.status} would, from one LIST request.
+ */
+export async function readLatestRelease(
+  core: CoreV1Api,
+  ref: { releaseName: string; namespace: string }
+): Promise<HelmRelease | undefined> {
+  const { items } = await core.listNamespacedSecret({
+    namespace: ref.namespace,
+    labelSelector: `owner=helm,name=${ref.releaseName}`,
+  });
+  let latest: V1Secret | undefined;
+  for (const secret of items)
+    if (Number(secret.metadata?.labels?.version) > Number(latest?.metadata?.labels?.version ?? -1)) latest = secret;
+  if (!latest) return undefined;
+  const data = latest.data?.release;
+  if (!data) throw new Error(`helm release record ${ref.namespace}/${latest.metadata?.name} has no data.release`);
+  return releaseFromRecord(decodeRelease(data));
 }

@@ -10,7 +10,7 @@ import type { HelmRelease } from '../../api/helmrelease.js';
 import { parseDuration } from '../../api/meta.js';
 import { Reason } from '../../api/reasons.js';
 import { HelmError, type Helm, type HelmRelease as StoredHelmRelease } from '../helm/helm.js';
-import { markPendingReleaseFailed } from '../helm/release-storage.js';
+import { markPendingReleaseFailed, readLatestRelease } from '../helm/release-storage.js';
 import { clientsFor } from '../kube/impersonation.js';
 import type { ArtifactStore } from '../source/artifact-store.js';
 import { sha256File } from '../source/digest.js';
@@ -115,7 +115,7 @@ function lockedByOwnLostAttempt(err: unknown): boolean {
  * by this activity's own lost attempt is released with `unlock` and the action run once more.
  */
 async function guarded(
-  helm: Helm,
+  latest: () => Promise<StoredHelmRelease | undefined>,
   hr: HelmRelease,
   action: string,
   digest: string,
@@ -124,7 +124,6 @@ async function guarded(
 ): Promise<ActionResult> {
   const ctx = Context.current();
   const beat = setInterval(() => ctx.heartbeat(action), 2000);
-  const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
   const run = async (): Promise<void> => {
     try {
       await fn(ctx.cancellationSignal);
@@ -137,7 +136,7 @@ async function guarded(
   };
   try {
     await run();
-    const after = await helm.status(ref);
+    const after = await latest();
     return {
       ok: after?.status === 'deployed',
       message: `${action} succeeded`,
@@ -147,7 +146,7 @@ async function guarded(
     if (!(err instanceof HelmError)) throw err;
     // A wait that timed out (or any failure) that left a failed revision is a release failure to
     // count and remediate; a transient error that changed nothing (cluster unreachable) is retried.
-    const after = await helm.status(ref).catch(() => undefined);
+    const after = await latest().catch(() => undefined);
     if (!err.permanent && after?.status !== 'failed') throw err;
     return {
       ok: false,
@@ -178,6 +177,12 @@ async function chartFile(store: ArtifactStore, input: ReleaseStepInput): Promise
 export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActivities {
   const tenantOf = (hr: HelmRelease): ReturnType<typeof clientsFor> =>
     clientsFor(deps.kube, hr.metadata.namespace ?? 'default', hr.spec.serviceAccountName);
+  /**
+   * The latest release, read from helm's storage as the tenant: what `helm status` returns, without
+   * a helm process (three of the four per reconcile were status reads).
+   */
+  const latestOf = (hr: HelmRelease) => (): Promise<StoredHelmRelease | undefined> =>
+    readLatestRelease(tenantOf(hr).core, { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) });
   async function withRelease<T>(
     input: { ref: HelmReleaseRef },
     fn: (hr: HelmRelease, helm: Helm) => Promise<T>
@@ -193,7 +198,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
    */
   async function unlockRelease(hr: HelmRelease, helm: Helm): Promise<ActionResult> {
     const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
-    const release = await helm.status(ref);
+    const release = await latestOf(hr)();
     if (!release?.status.startsWith('pending-')) return { ok: true, message: 'release not locked' };
     if (release.status === 'pending-install' || release.revision <= 1) {
       await helm.uninstall({ ...ref, timeoutMs: ms(hr.spec.timeout, 300_000), ignoreNotFound: true });
@@ -225,7 +230,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
         await applyCrds(tenantOf(hr), crdObjects(await helm.showCrds({ chart })), policy, deps.fieldManager);
       try {
         return await guarded(
-          helm,
+          latestOf(hr),
           hr,
           action,
           digest,
@@ -277,7 +282,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
       return withRelease(input, async (hr, helm) => {
         const { digest } = await resolveValues(deps.kube, hr);
         const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
-        const release = await helm.status(ref);
+        const release = await latestOf(hr)();
         const mode = hr.spec.driftDetection?.mode ?? 'disabled';
         // Drift is only meaningful for a deployed release; its manifest and the diff stay in this activity.
         const drifted =
@@ -308,7 +313,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
     async helmTest(input) {
       return withRelease(input, async (hr, helm) => {
         const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
-        return guarded(helm, hr, 'test', input.configDigest, (signal) =>
+        return guarded(latestOf(hr), hr, 'test', input.configDigest, (signal) =>
           helm.test({
             ...ref,
             signal,
@@ -323,7 +328,7 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
         const o = hr.spec.rollback ?? {};
         const ref = { releaseName: releaseNameFor(hr), namespace: targetNamespaceFor(hr) };
         return guarded(
-          helm,
+          latestOf(hr),
           hr,
           'rollback',
           input.configDigest,
