@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../tools/localenv/ports.js';
 import { DIST } from '../tools/build.js';
+import type { MemoryCgroup } from './memory-cgroup.js';
 import { toolPath } from '../tools/toolchain/build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -40,7 +41,11 @@ export interface BallastProcess {
  * Starts the worker and the controller from `dist/` (the caller builds it), logging to
  * `<logDir>/<name>.log`; resolves once both are ready.
  */
-export async function startBallastProcesses(target: BallastTarget, logDir: string): Promise<BallastProcess[]> {
+export async function startBallastProcesses(
+  target: BallastTarget,
+  logDir: string,
+  workerCgroup?: Pick<MemoryCgroup, 'procsFile'>
+): Promise<BallastProcess[]> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: target.temporalAddress,
@@ -62,7 +67,8 @@ export async function startBallastProcesses(target: BallastTarget, logDir: strin
     logDir,
     { ...env, BALLAST_HTTP_ADDRESS: workerHttp, BALLAST_TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` },
     // Profiling the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (written when it exits).
-    process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+    process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+    workerCgroup
   );
   const controller = start('controller', 'bench/controller-process.ts', logDir, env);
   const stopBoth = (): Promise<unknown> => Promise.all([worker.stop(), controller.stop()]);
@@ -105,10 +111,14 @@ function start(
   entry: string,
   logDir: string,
   env: NodeJS.ProcessEnv,
-  nodeArgs: string[] = []
+  nodeArgs: string[] = [],
+  cgroup?: Pick<MemoryCgroup, 'procsFile'>
 ): Started {
   const compiled = path.join(DIST, entry.replace(/\.ts$/, '.js'));
-  const child = spawn(process.execPath, [...nodeArgs, compiled], {
+  const argv = [process.execPath, ...nodeArgs, compiled];
+  // Joins the cgroup before exec, so Node reads the limit at start-up as it does in a pod.
+  const [command, ...args] = cgroup ? ['sh', '-c', `echo $$ > '${cgroup.procsFile}' && exec "$0" "$@"`, ...argv] : argv;
+  const child = spawn(command!, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,6 +21,7 @@ import { cleanup } from './cleanup.js';
 import { createAll } from './create-all.js';
 import { runFluxPhase, type FluxResult } from './flux-phase.js';
 import { build } from '../tools/build.js';
+import { createMemoryCgroup } from './memory-cgroup.js';
 import { startBallastProcesses, type BallastProcess } from './ballast-processes.js';
 import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
 import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
@@ -44,6 +45,11 @@ export interface BenchOptions {
    * against the benchmark's own environment: it swaps the cluster's CRDs for Flux's meanwhile.
    */
   flux?: boolean;
+  /**
+   * Run the worker in a memory cgroup with this limit, as a pod's `resources.limits.memory` would
+   * (bench/memory-cgroup.ts): Node sizes its heap from it. Needs root and a writable memory cgroup.
+   */
+  workerMemoryLimitMiB?: number;
   /** Directory for the Ballast processes' logs; default a fresh temporary one. */
   logDir?: string;
   log?: (line: string) => void;
@@ -82,6 +88,8 @@ export interface BenchResult {
     machineBusy?: number;
     /** Why a process is missing from `processes`, when one is. */
     notes: string[];
+    /** The worker's memory cgroup limit (`--worker-memory-limit`), and the cgroup's own peak use. */
+    workerMemory?: { limitMiB: number; cgroupPeakMiB: number };
     /** Histories of a sample of the N objects' workflows (one reconcile each). */
     history: HistoryStats;
     /** Histories of a sample of the source workflows. */
@@ -193,11 +201,15 @@ async function runBallastPhase(
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   let ballast: BallastProcess[] = [];
+  const cgroup = opts.workerMemoryLimitMiB
+    ? await createMemoryCgroup(`ballast-bench-${id}`, opts.workerMemoryLimitMiB)
+    : undefined;
   try {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     log(`bench: ${opts.count} ${opts.kind}s, sources ${opts.sources}, namespace ${ns}, logs ${logDir}`);
     log(`bench: compiled dist/ in ${(await build()).toFixed(1)} s (the worker and controller run compiled)`);
-    ballast = await startBallastProcesses(target, logDir);
+    ballast = await startBallastProcesses(target, logDir, cgroup);
+    if (cgroup) log(`bench: the worker runs in a memory cgroup limited to ${cgroup.limitMiB} MiB`);
     const { tracker, notes } = trackProcesses(
       ballast,
       env.temporalAddress,
@@ -268,6 +280,9 @@ async function runBallastPhase(
         processes,
         machineBusy,
         notes,
+        ...(cgroup
+          ? { workerMemory: { limitMiB: cgroup.limitMiB, cgroupPeakMiB: round(await cgroup.peakMiB(), 0) } }
+          : {}),
         history,
         sourceHistory,
       },
@@ -284,6 +299,7 @@ async function runBallastPhase(
     );
     await connection.close();
     await rm(artifactDir, { recursive: true, force: true });
+    await cgroup?.remove().catch((err: unknown) => log(`bench: memory cgroup not removed: ${String(err)}`));
   }
 }
 

@@ -69,7 +69,7 @@ export function markdownTable(runs: BenchResult[]): string {
       ballastOverFlux(r),
       fluxCosts(r),
       r.flux ? `${r.ballast.apiserverRequests} / ${r.flux.apiserverRequests}` : String(r.ballast.apiserverRequests),
-      cost('worker'),
+      r.ballast.workerMemory ? `${cost('worker')} (limit ${r.ballast.workerMemory.limitMiB} MiB)` : cost('worker'),
       cost('controller'),
       cost('temporal'),
       `${sec(p.apiserver?.cpuSeconds)} / ${sec(p.etcd?.cpuSeconds)}`,

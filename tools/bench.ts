@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- --kind kustomization|helmrelease --count N [--sources 1|N] [--flux] [--out DIR]`:
+ * `npm run bench -- --kind kustomization|helmrelease --count N [--sources 1|N] [--flux] [--out DIR]
+ * [--worker-memory-limit MiB]`:
  * one benchmark run (see bench/harness.ts); prints the table and writes bench/results/. `--flux`
  * also runs Flux's controllers on the same objects afterwards, building them on first use.
  */
@@ -23,6 +24,11 @@ const program = new Command('bench')
   .addOption(new Option('--sources <mode>', 'one shared source, or one per object').choices(['1', 'N']).default('1'))
   .option('--flux', "also run Flux's controllers on the same objects, after Ballast", false)
   .option('--out <dir>', 'results directory', RESULTS_DIR)
+  .option(
+    '--worker-memory-limit <MiB>',
+    "run the worker in a memory cgroup with this limit, as a pod's memory limit (needs root)",
+    positiveInt
+  )
   .parse();
 
 const opts = program.opts<{
@@ -31,10 +37,17 @@ const opts = program.opts<{
   sources: '1' | 'N';
   flux: boolean;
   out: string;
+  workerMemoryLimit?: number;
 }>();
 // Flux's controllers are not part of `npm run tools` (nothing else needs them): built here on first use.
 if (opts.flux) await ensureTools(console.error, { flux: true });
-const result = await runBench({ kind: opts.kind, count: opts.count, sources: opts.sources, flux: opts.flux });
+const result = await runBench({
+  kind: opts.kind,
+  count: opts.count,
+  sources: opts.sources,
+  flux: opts.flux,
+  workerMemoryLimitMiB: opts.workerMemoryLimit,
+});
 const files = await writeResults(result, opts.out);
 console.log(markdownTable([result]));
 console.log(`wrote ${files.join(', ')}`);
