@@ -4,6 +4,7 @@
  * worker — finding each other through the membership ring, like separate Deployments would.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
@@ -130,6 +131,15 @@ async function acceptsWorkflows(address: string, namespace: string): Promise<boo
   }
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Starts PostgreSQL, sets up the schema, then the four services; resolves when workflows can run. */
 export async function startTemporalCluster(group: ProcessGroup, dir: string): Promise<TemporalCluster> {
   const postgres = await startPostgres(group);
@@ -140,10 +150,16 @@ export async function startTemporalCluster(group: ProcessGroup, dir: string): Pr
   await writeFile(path.join(configDir, 'ballast.yaml'), stringify(serverConfig(postgres, ports)));
   const bin = toolPath('temporal-server');
   const processes = {} as Record<TemporalService, Managed>;
-  for (const service of TEMPORAL_SERVICES) {
+  const start = (service: TemporalService): void => {
     const args = ['--root', dir, '--config', 'temporal-config', '--env', 'ballast', '--allow-no-auth'];
     processes[service] = group.start(`temporal-${service}`, bin, [...args, 'start', '--service', service]);
-  }
+  };
+  // On a fresh database every service tries to create the cluster metadata record; the losers of
+  // that race exit ("failed to initialize current cluster metadata"). The frontend creates it
+  // before it listens, so the others start once its gRPC port accepts connections.
+  start('frontend');
+  await waitReady(processes.frontend, () => listening(ports.frontend.grpcPort), 90_000);
+  for (const service of TEMPORAL_SERVICES) if (service !== 'frontend') start(service);
   const address = `127.0.0.1:${ports.frontend.grpcPort}`;
   const namespace = 'default';
   await waitReady(
