@@ -21,7 +21,7 @@ import { cleanup } from './cleanup.js';
 import { createAll } from './create-all.js';
 import { runFluxPhase, type FluxResult } from './flux-phase.js';
 import { build } from '../tools/build.js';
-import { createMemoryCgroup } from './memory-cgroup.js';
+import { createMemoryCgroup, type MemoryCgroup } from './memory-cgroup.js';
 import { startBallastProcesses, type BallastProcess } from './ballast-processes.js';
 import { FLOOR_CONCURRENCY, measureFloor } from './floor.js';
 import { sampleHistories, spreadSample, type HistoryStats } from './history-sample.js';
@@ -201,10 +201,9 @@ async function runBallastPhase(
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   let ballast: BallastProcess[] = [];
-  const cgroup = opts.workerMemoryLimitMiB
-    ? await createMemoryCgroup(`ballast-bench-${id}`, opts.workerMemoryLimitMiB)
-    : undefined;
+  let cgroup: MemoryCgroup | undefined;
   try {
+    if (opts.workerMemoryLimitMiB) cgroup = await createMemoryCgroup(`ballast-bench-${id}`, opts.workerMemoryLimitMiB);
     await core.createNamespace({ body: { metadata: { name: ns } } });
     log(`bench: ${opts.count} ${opts.kind}s, sources ${opts.sources}, namespace ${ns}, logs ${logDir}`);
     log(`bench: compiled dist/ in ${(await build()).toFixed(1)} s (the worker and controller run compiled)`);

@@ -25,6 +25,11 @@ export function parseJson<T>(action: HelmAction, stdout: string, schema: ZodType
   } catch {
     throw new HelmError('unknown', action, `helm ${action} printed no valid JSON (${stdout.length} bytes)`);
   }
+  return validated(action, data, schema);
+}
+
+/** `data` checked against `schema`; a mismatch names the fields, never their values. */
+function validated<T>(action: HelmAction, data: unknown, schema: ZodType<T>): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -61,7 +66,7 @@ export const RELEASE_TEMPLATE = [
 /** Reads what {@link RELEASE_TEMPLATE} printed into the shape of `helm install -o json`, validated by `ReleaseJsonSchema`. */
 export function parseReleaseTemplate(stdout: string): ReleaseJson {
   const fields = new Map<string, string>();
-  const hooks: unknown[] = [];
+  const hooks: ReleaseRecordHook[] = [];
   for (const line of stdout.split('\n')) {
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
@@ -77,36 +82,34 @@ export function parseReleaseTemplate(stdout: string): ReleaseJson {
       );
     else fields.set(key, unquery(line.slice(eq + 1)));
   }
-  const opt = (key: string): string | undefined => (fields.get(key) ? fields.get(key) : undefined);
-  const doc = {
+  return releaseJsonOf({
     name: fields.get('name'),
     namespace: fields.get('namespace'),
     version: Number(fields.get('version')),
     info: {
       status: fields.get('status'),
-      description: opt('description'),
-      first_deployed: opt('first_deployed'),
-      last_deployed: opt('last_deployed'),
+      description: fields.get('description'),
+      first_deployed: fields.get('first_deployed'),
+      last_deployed: fields.get('last_deployed'),
     },
     chart: {
       metadata: {
         name: fields.get('chart_name'),
         version: fields.get('chart_version'),
-        appVersion: opt('app_version'),
+        appVersion: fields.get('app_version'),
       },
     },
     hooks,
-    apply_method: opt('apply_method'),
-  };
-  return parseJson('status', JSON.stringify(doc), ReleaseJsonSchema);
+    apply_method: fields.get('apply_method'),
+  });
 }
 
-function hookOf([name, kind, events, phase, started, completed]: string[]): unknown {
+function hookOf([name, kind, events, phase, started, completed]: string[]): ReleaseRecordHook {
   return {
     name,
     kind,
     events: (events ?? '').split(',').filter((e) => e !== ''),
-    last_run: { phase: phase || undefined, started_at: started || undefined, completed_at: completed || undefined },
+    last_run: { phase, started_at: started, completed_at: completed },
   };
 }
 
@@ -155,49 +158,70 @@ function utcTime(value: unknown): string | undefined {
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
+/** A hook as helm stores it; every field may be empty or a Go zero time. */
+interface ReleaseRecordHook {
+  name?: unknown;
+  kind?: unknown;
+  events?: unknown;
+  last_run?: Record<string, unknown>;
+}
+
+/** A release as helm stores it (JSON of its release struct), or as RELEASE_TEMPLATE's fields rebuild it. */
+interface ReleaseRecord {
+  name?: unknown;
+  namespace?: unknown;
+  version?: unknown;
+  info?: Record<string, unknown>;
+  chart?: { metadata?: Record<string, unknown> };
+  hooks?: ReleaseRecordHook[] | null;
+  apply_method?: unknown;
+}
+
+/**
+ * The validated document of a release record, the same whichever way it was read: empty strings
+ * and Go zero times absent, times in UTC, as RELEASE_TEMPLATE prints them.
+ */
+function releaseJsonOf(r: ReleaseRecord): ReleaseJson {
+  return validated(
+    'status',
+    {
+      name: r.name,
+      namespace: r.namespace,
+      version: r.version,
+      info: {
+        status: r.info?.status,
+        description: nonEmpty(r.info?.description),
+        first_deployed: utcTime(r.info?.first_deployed),
+        last_deployed: utcTime(r.info?.last_deployed),
+      },
+      chart: {
+        metadata: {
+          name: r.chart?.metadata?.name,
+          version: r.chart?.metadata?.version,
+          appVersion: nonEmpty(r.chart?.metadata?.appVersion),
+        },
+      },
+      hooks: (r.hooks ?? []).map((h) => ({
+        name: h.name,
+        kind: nonEmpty(h.kind),
+        events: Array.isArray(h.events) ? h.events.map(String) : [],
+        last_run: {
+          phase: nonEmpty(h.last_run?.phase),
+          started_at: utcTime(h.last_run?.started_at),
+          completed_at: utcTime(h.last_run?.completed_at),
+        },
+      })),
+      apply_method: nonEmpty(r.apply_method),
+    },
+    ReleaseJsonSchema
+  );
+}
+
 /**
  * The release a record of helm's storage holds (decoded by release-storage.ts), in exactly the form
- * {@link Helm.status} returns: empty strings and zero times absent, times in UTC. Reading the
- * record directly saves a helm process (about a third of a CPU-second) per look at a release.
+ * {@link Helm.status} returns. Reading the record directly saves a helm process (about a third of
+ * a CPU-second) per look at a release.
  */
 export function releaseFromRecord(record: Record<string, unknown>): HelmRelease {
-  const r = record as {
-    name?: unknown;
-    namespace?: unknown;
-    version?: unknown;
-    info?: Record<string, unknown>;
-    chart?: { metadata?: Record<string, unknown> };
-    hooks?: { name?: unknown; kind?: unknown; events?: unknown; last_run?: Record<string, unknown> }[] | null;
-    apply_method?: unknown;
-  };
-  const doc = {
-    name: r.name,
-    namespace: r.namespace,
-    version: r.version,
-    info: {
-      status: r.info?.status,
-      description: nonEmpty(r.info?.description),
-      first_deployed: utcTime(r.info?.first_deployed),
-      last_deployed: utcTime(r.info?.last_deployed),
-    },
-    chart: {
-      metadata: {
-        name: r.chart?.metadata?.name,
-        version: r.chart?.metadata?.version,
-        appVersion: nonEmpty(r.chart?.metadata?.appVersion),
-      },
-    },
-    hooks: (r.hooks ?? []).map((h) => ({
-      name: h.name,
-      kind: nonEmpty(h.kind),
-      events: Array.isArray(h.events) ? h.events.map(String) : [],
-      last_run: {
-        phase: nonEmpty(h.last_run?.phase),
-        started_at: utcTime(h.last_run?.started_at),
-        completed_at: utcTime(h.last_run?.completed_at),
-      },
-    })),
-    apply_method: nonEmpty(r.apply_method),
-  };
-  return toRelease(parseJson('status', JSON.stringify(doc), ReleaseJsonSchema));
+  return toRelease(releaseJsonOf(record));
 }

@@ -216,61 +216,45 @@ export function createHelmActionActivities(deps: HelmActionDeps): HelmActionActi
     return withRelease(input, async (hr, helm) => {
       const { values, digest } = await resolveValues(deps.kube, hr);
       const { dir, chart } = await chartFile(deps.store, input);
-      const common = {
+      // Helm only creates crds/ on install; Flux's Create/CreateReplace policies are applied here.
+      const policy = crdPolicyOf(hr, action);
+      if (policy === 'CreateReplace' || (action === 'upgrade' && policy === 'Create'))
+        await applyCrds(tenantOf(hr), crdObjects(await helm.showCrds({ chart })), policy, deps.fieldManager);
+      // The options install and upgrade share; each adds its own below.
+      const o = (action === 'install' ? hr.spec.install : hr.spec.upgrade) ?? {};
+      const shared = {
         releaseName: releaseNameFor(hr),
         namespace: targetNamespaceFor(hr),
         chart,
         values,
         description: describeConfig(digest),
         postRender: postRenderPlanOf(deps, hr),
+        timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
+        wait: !o.disableWait,
+        waitForJobs: !o.disableWaitForJobs,
+        disableHooks: o.disableHooks,
+        disableOpenAPIValidation: o.disableOpenAPIValidation,
+        disableSchemaValidation: o.disableSchemaValidation,
+        takeOwnership: !o.disableTakeOwnership,
       };
-      // Helm only creates crds/ on install; Flux's Create/CreateReplace policies are applied here.
-      const policy = crdPolicyOf(hr, action);
-      if (policy === 'CreateReplace' || (action === 'upgrade' && policy === 'Create'))
-        await applyCrds(tenantOf(hr), crdObjects(await helm.showCrds({ chart })), policy, deps.fieldManager);
+      const run = (signal: AbortSignal): Promise<unknown> => {
+        if (action === 'install') {
+          const i = hr.spec.install ?? {};
+          const crds = policy === 'Create' ? 'Create' : 'Skip';
+          return helm.install({ ...shared, signal, createNamespace: i.createNamespace, replace: i.replace, crds });
+        }
+        const u = hr.spec.upgrade ?? {};
+        return helm.upgrade({
+          ...shared,
+          signal,
+          maxHistory: hr.spec.maxHistory ?? 5,
+          force: u.force,
+          cleanupOnFail: u.cleanupOnFail,
+          preserveValues: u.preserveValues,
+        });
+      };
       try {
-        return await guarded(
-          latestOf(hr),
-          hr,
-          action,
-          digest,
-          (signal) => {
-            if (action === 'install') {
-              const o = hr.spec.install ?? {};
-              return helm.install({
-                ...common,
-                signal,
-                timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
-                wait: !o.disableWait,
-                waitForJobs: !o.disableWaitForJobs,
-                disableHooks: o.disableHooks,
-                disableOpenAPIValidation: o.disableOpenAPIValidation,
-                disableSchemaValidation: o.disableSchemaValidation,
-                createNamespace: o.createNamespace,
-                replace: o.replace,
-                crds: policy === 'Create' ? 'Create' : 'Skip',
-                takeOwnership: !o.disableTakeOwnership,
-              });
-            }
-            const o = hr.spec.upgrade ?? {};
-            return helm.upgrade({
-              ...common,
-              signal,
-              timeoutMs: ms(o.timeout ?? hr.spec.timeout, 300_000),
-              wait: !o.disableWait,
-              waitForJobs: !o.disableWaitForJobs,
-              disableHooks: o.disableHooks,
-              disableOpenAPIValidation: o.disableOpenAPIValidation,
-              disableSchemaValidation: o.disableSchemaValidation,
-              maxHistory: hr.spec.maxHistory ?? 5,
-              force: o.force,
-              cleanupOnFail: o.cleanupOnFail,
-              preserveValues: o.preserveValues,
-              takeOwnership: !o.disableTakeOwnership,
-            });
-          },
-          () => unlockRelease(hr, helm)
-        );
+        return await guarded(latestOf(hr), hr, action, digest, run, () => unlockRelease(hr, helm));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
