@@ -50,6 +50,7 @@ try {
         BALLAST_TEST_KUBECONFIG: env.kubeconfigPath,
         BALLAST_TEST_TEMPORAL_ADDRESS: env.temporal.address,
         BALLAST_TEST_TEMPORAL_UI: env.temporal.uiUrl,
+        BALLAST_TEST_TEMPORAL_METRICS: env.temporal.metricsUrl,
       }
     );
   } finally {

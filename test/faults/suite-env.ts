@@ -28,6 +28,7 @@ export async function startFaultSuite(opts: { outageMs: number; log?: (line: str
     temporalAddress: env.temporal.address,
     temporalNamespace: env.temporal.namespace,
     temporalUiUrl: env.temporal.uiUrl,
+    temporalMetricsUrl: env.temporal.metricsUrl,
     nodeName: env.kube.nodeName,
     release: async () => {},
   };

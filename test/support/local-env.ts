@@ -7,6 +7,8 @@ export interface TestEnv {
   temporalNamespace: string;
   /** Base URL of the Temporal Web UI. */
   temporalUiUrl: string;
+  /** The Temporal server's Prometheus metrics. */
+  temporalMetricsUrl: string;
   /** Name of the kwok node Pods run on. */
   nodeName: string;
   /** Stops the environment if this test started it; a no-op for the shared one. */
@@ -22,12 +24,14 @@ export async function useLocalEnv(): Promise<TestEnv> {
     BALLAST_TEST_KUBECONFIG: kubeconfigPath,
     BALLAST_TEST_TEMPORAL_ADDRESS: temporalAddress,
     BALLAST_TEST_TEMPORAL_UI: temporalUiUrl,
+    BALLAST_TEST_TEMPORAL_METRICS: temporalMetricsUrl,
   } = process.env;
-  if (kubeconfigPath && temporalAddress && temporalUiUrl) {
+  if (kubeconfigPath && temporalAddress && temporalUiUrl && temporalMetricsUrl) {
     return {
       kubeconfigPath,
       temporalAddress,
       temporalUiUrl,
+      temporalMetricsUrl,
       temporalNamespace: 'default',
       nodeName: process.env.BALLAST_TEST_NODE ?? 'kwok-node-0',
       release: async () => {},
@@ -39,6 +43,7 @@ export async function useLocalEnv(): Promise<TestEnv> {
     temporalAddress: env.temporal.address,
     temporalNamespace: env.temporal.namespace,
     temporalUiUrl: env.temporal.uiUrl,
+    temporalMetricsUrl: env.temporal.metricsUrl,
     nodeName: env.kube.nodeName,
     release: () => env.stop(),
   };

@@ -13,6 +13,7 @@ import { toolPath } from '../toolchain/build.js';
 import { freeLowPort, freePort } from './ports.js';
 import { startPostgres, type Postgres } from './postgres.js';
 import { runCommand, waitReady, type Managed, type ProcessGroup } from './processes.js';
+import { DYNAMIC_CONFIG_FILE } from './temporal-dynamic-config.js';
 
 export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
@@ -48,7 +49,10 @@ async function setupSchema(pg: Postgres): Promise<void> {
   }
 }
 
-/** The server's YAML configuration: both stores on `pg`, every service bound to loopback. */
+/**
+ * The server's YAML configuration: both stores on `pg`, every service bound to loopback, the
+ * dynamic configuration Ballast recommends.
+ */
 function serverConfig(pg: Postgres, ports: Record<TemporalService, Ports>): unknown {
   const store = (databaseName: string, maxConns: number): unknown => ({
     sql: {
@@ -84,6 +88,7 @@ function serverConfig(pg: Postgres, ports: Record<TemporalService, Ports>): unkn
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
+    dynamicConfigClient: { filepath: DYNAMIC_CONFIG_FILE, pollInterval: '60s' },
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
     namespaceDefaults: { archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } } },
   };

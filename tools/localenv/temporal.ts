@@ -3,6 +3,7 @@ import path from 'node:path';
 import { toolPath } from '../toolchain/build.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../api/search-attributes.js';
 import { freePort } from './ports.js';
+import { devServerDynamicConfigFlags } from './temporal-dynamic-config.js';
 import { waitReady, type ProcessGroup } from './processes.js';
 
 /** A running Temporal dev server. */
@@ -10,6 +11,8 @@ export interface TemporalServer {
   address: string;
   namespace: string;
   uiUrl: string;
+  /** The server's Prometheus metrics (`/metrics` on its metrics port). */
+  metricsUrl: string;
   dbFile: string;
   /** The ports it listens on, so a restart can reuse them and clients keep their address. */
   ports: TemporalPorts;
@@ -29,7 +32,8 @@ function searchAttributeFlags(): string[] {
 
 /**
  * Starts `temporal server start-dev` on loopback with the Web UI, persisted to a SQLite file in
- * `dir` (so a restart on the same file keeps every workflow), with Ballast's search attributes.
+ * `dir` (so a restart on the same file keeps every workflow), with Ballast's search attributes and
+ * recommended dynamic configuration.
  * `uiCodecEndpoint` makes the UI decode payloads through that remote codec server.
  */
 export async function startTemporal(
@@ -68,6 +72,7 @@ export async function startTemporal(
     namespace,
     '--log-level',
     'warn',
+    ...devServerDynamicConfigFlags(),
     ...searchAttributeFlags(),
     ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ]);
@@ -88,6 +93,7 @@ export async function startTemporal(
     address,
     namespace,
     uiUrl: `http://127.0.0.1:${uiPort}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     dbFile,
     ports: { port, uiPort, httpPort, metricsPort },
   };

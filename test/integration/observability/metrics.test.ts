@@ -120,6 +120,24 @@ describe('metrics: /metrics of the worker and the controller after reconciles', 
     assert.match(text, /^process_cpu_user_seconds_total /m);
   });
 
+  it('the Temporal server handed this worker its reconcile activities eagerly (config/temporal/dynamicconfig.yaml)', async () => {
+    // Runs after the reconciles above. Counted per task queue, so other tests' workers on the same
+    // server do not count; without the setting the server never counts one. The server's
+    // Prometheus reporter writes label values with '_' for '-'.
+    const queue = f.ballast.taskQueue.replace(/[^\w]/g, '_');
+    const eager = (text: string): number =>
+      samples(text, 'activity_eager_execution')
+        .filter((s) => s.labels.taskqueue === queue)
+        .reduce((sum, s) => sum + s.value, 0);
+    const text = await scrape(f.env.temporalMetricsUrl);
+    assert.ok(
+      eager(text) >= 3,
+      `activity_eager_execution for ${f.ballast.taskQueue}: ${samples(text, 'activity_eager_execution')
+        .map((s) => `${JSON.stringify(s.labels)} ${s.value}`)
+        .join('; ')}`
+    );
+  });
+
   it('exports gotk_resource_info from the controller’s caches, with ready, suspended and revision', async () => {
     const text = await eventually(
       async () => {
