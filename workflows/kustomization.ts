@@ -1,6 +1,6 @@
 /**
  * One Kustomization's reconcile loop, Flux's algorithm with each step an activity:
- * load → (finalize | suspend | dependencies | source) → build → validate → apply → prune →
+ * load → (finalize | suspend | dependencies | source) → build → apply (dry-run first) → prune →
  * health → status, then wait for a request or the interval.
  */
 import { CancellationScope, condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
@@ -45,6 +45,13 @@ const local = proxyLocalActivities<Activities>(localIo);
 const LEAN_PASS = 'lean-status-io';
 const statusIo = (): Pick<Activities, 'loadKustomization' | 'writeStatus'> => (patched(LEAN_PASS) ? local : io);
 
+/**
+ * Runs that carry this marker validate inside the apply activity (its dry-run first, all or
+ * nothing, then the apply): one activity and workflow task fewer per pass, as Flux validates within
+ * its apply. Older runs replay with the separate validateKustomization step.
+ */
+const VALIDATE_IN_APPLY = 'validate-in-apply';
+
 /** State carried across passes and continue-as-new: small and plain. */
 export interface KustomizationState {
   handledGeneration?: number;
@@ -86,12 +93,19 @@ async function deploy(
     digest = (await builder.buildKustomization(input)).digest;
     // The apiserver accepted exactly these manifests at the last apply; apply itself still
     // reports anything that changed since (a removed CRD, a new admission policy).
-    if (!(patched(LEAN_PASS) && digest === validatedDigest)) {
-      ctx.step('validate');
-      await io.validateKustomization(input);
+    const validate = !(patched(LEAN_PASS) && digest === validatedDigest);
+    let applied;
+    if (patched(VALIDATE_IN_APPLY)) {
+      ctx.step('apply');
+      applied = await io.applyKustomization({ ...input, validate });
+    } else {
+      if (validate) {
+        ctx.step('validate');
+        await io.validateKustomization(input);
+      }
+      ctx.step('apply');
+      applied = await io.applyKustomization(input);
     }
-    ctx.step('apply');
-    const applied = await io.applyKustomization(input);
     ctx.step('prune');
     const pruned = await io.pruneKustomization({ ...input, prune: plan.prune });
     changed = applied.created + applied.configured + pruned.deleted;

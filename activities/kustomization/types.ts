@@ -58,6 +58,14 @@ export interface ApplyResult {
   skipped: number;
 }
 
+export interface ApplyInput extends StepInput {
+  /**
+   * Server-side dry-run every object first, all or nothing, as `validateKustomization` does: the
+   * workflow leaves it off for a build identical to the last one applied.
+   */
+  validate?: boolean;
+}
+
 export interface PruneInput extends StepInput {
   prune: boolean;
 }

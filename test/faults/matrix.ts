@@ -25,7 +25,6 @@ export const STEPS: Record<ReconcileKind, StepBoundary[]> = {
     { step: 'load', activity: 'loadKustomization', occurrence: 1 },
     { step: 'progressing', activity: 'writeStatus', occurrence: 1 },
     { step: 'build', activity: 'buildKustomization', occurrence: 1 },
-    { step: 'validate', activity: 'validateKustomization', occurrence: 1 },
     { step: 'apply', activity: 'applyKustomization', occurrence: 1 },
     { step: 'prune', activity: 'pruneKustomization', occurrence: 1 },
     { step: 'health', activity: 'checkKustomizationHealth', occurrence: 1 },

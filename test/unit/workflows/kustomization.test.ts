@@ -39,13 +39,17 @@ function plan(over: Partial<KustomizationPlan> = {}): KustomizationPlan {
   };
 }
 
+/** The calls with apply's "validate first" flag dropped, for tests about what was applied when. */
+const withoutValidate = (calls: string[]): string[] => calls.map((c) => c.replace('+validate', ''));
+
 /** Records every activity call; each test overrides what it needs. */
 function fakeActivities(over: Partial<Activities>, calls: string[], statuses: StatusInput[]): Partial<Activities> {
   const record =
     <T>(name: string, value: T) =>
     async (input: object): Promise<T> => {
-      const artifact = (input as { artifact?: ArtifactRef }).artifact;
-      calls.push(artifact ? `${name}:${artifact.revision.slice(-3)}` : name);
+      const { artifact, validate } = input as { artifact?: ArtifactRef; validate?: boolean };
+      const step = validate ? `${name}+validate` : name;
+      calls.push(artifact ? `${step}:${artifact.revision.slice(-3)}` : step);
       return value;
     };
   return {
@@ -80,7 +84,7 @@ describe('kustomizationWorkflow', () => {
   const start = (taskQueue: string) =>
     env.client.workflow.start(kustomizationWorkflow, { taskQueue, workflowId: uniqueName('ks'), args: [{ ref }] });
 
-  it('runs build → validate → apply → prune and reports Ready=True with the applied revision', async () => {
+  it('runs build → apply (validating first) → prune and reports Ready=True with the applied revision', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
     await withWorker(fakeActivities({}, calls, statuses), async (tq) => {
@@ -90,7 +94,7 @@ describe('kustomizationWorkflow', () => {
       assert.equal(result.revision, 'main@sha1:aaa');
       await handle.terminate();
     });
-    assert.deepEqual(calls.slice(0, 5), ['load', 'build:aaa', 'validate:aaa', 'apply:aaa', 'prune:aaa']);
+    assert.deepEqual(calls.slice(0, 4), ['load', 'build:aaa', 'apply+validate:aaa', 'prune:aaa']);
     const final = statuses.at(-1);
     assert.deepEqual(final?.ready, {
       status: 'True',
@@ -220,15 +224,22 @@ describe('kustomizationWorkflow', () => {
     assert.ok(events <= 30, `${events} history events for a pass that changes nothing`);
     // First pass: "in progress" and final; the re-sync: final only.
     assert.equal(statuses.length, 3, 'no "in progress" write on the re-sync');
-    assert.equal(calls.filter((c) => c.startsWith('validate')).length, 1, 'the unchanged build is not validated again');
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('apply')),
+      ['apply+validate:aaa', 'apply:aaa'],
+      'the unchanged build is not validated again'
+    );
   });
 
-  it('writes the apiserver message of a failed validation and applies nothing', async () => {
+  it('writes the apiserver message of a failed validation and goes no further', async () => {
     const calls: string[] = [];
     const statuses: StatusInput[] = [];
     const acts = fakeActivities(
       {
-        validateKustomization: async () => {
+        // The activity dry-runs before it applies (activities/kustomization/apply.ts); a refusal
+        // there applies nothing, which test/integration/kustomization-invalid-manifest proves.
+        applyKustomization: async (input) => {
+          calls.push(input.validate ? 'apply+validate' : 'apply');
           throw ApplicationFailure.nonRetryable(
             'dry-run failed: Deployment/x: spec.replicas: Invalid value',
             Reason.ReconciliationFailed
@@ -244,7 +255,11 @@ describe('kustomizationWorkflow', () => {
       assert.equal(result.ready, false);
       await handle.terminate();
     });
-    assert.ok(!calls.some((c) => c.startsWith('apply')));
+    assert.ok(calls.includes('apply+validate'), calls.join(','));
+    assert.ok(
+      !calls.some((c) => /^(prune|health)/.test(c)),
+      `no prune or health check after a refusal: ${calls.join(',')}`
+    );
     const ready = statuses.at(-1)?.ready;
     assert.ok(
       ready !== 'remove' && ready?.status === 'False' && ready.message.includes('spec.replicas: Invalid value')
@@ -281,8 +296,9 @@ describe('kustomizationWorkflow', () => {
       assert.match(result.message, /from main@sha1:bbb to main@sha1:aaa/);
       await handle.terminate();
     });
+    const steps = withoutValidate(calls);
     assert.ok(
-      calls.includes('apply:bbb') && calls.lastIndexOf('apply:aaa') > calls.indexOf('apply:bbb'),
+      steps.includes('apply:bbb') && steps.lastIndexOf('apply:aaa') > steps.indexOf('apply:bbb'),
       calls.join(',')
     );
   });
@@ -320,7 +336,7 @@ describe('kustomizationWorkflow', () => {
       for (let i = 0; i < 200 && !calls.includes('health:bbb'); i++) await new Promise((r) => setTimeout(r, 100));
       await handle.terminate();
     });
-    assert.ok(calls.includes('apply:bbb'), calls.join(','));
+    assert.ok(withoutValidate(calls).includes('apply:bbb'), calls.join(','));
     assert.ok(
       statuses.some((s) => s.ready !== 'remove' && s.ready.reason === Reason.HealthCheckCanceled),
       'HealthCheckCanceled reported'
