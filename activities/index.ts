@@ -106,11 +106,14 @@ export function createActivities(given: ActivityDeps): Activities {
 
 export type { MirrorConfigMapInput, MirrorConfigMapResult } from './kube/config-map.js';
 export type {
+  ApplyResult,
   ArtifactRef,
   HealthResult,
   KustomizationPlan,
   KustomizationRef,
+  PruneResult,
   StatusInput,
+  StepInput,
 } from './kustomization/types.js';
 export type { SourceKind, SourceRef } from './source/types.js';
 export type { ActionResult, HelmReleasePlan, HelmReleaseRef, ReleaseSnapshot } from './helmrelease/types.js';

@@ -40,6 +40,15 @@ const local = proxyLocalActivities<Activities>(localIo);
 const LEAN_PASS = 'helmrelease-lean-status-io';
 const statusIo = (): Pick<Activities, 'loadHelmRelease' | 'writeStatus'> => (patched(LEAN_PASS) ? local : io);
 
+/**
+ * Runs that carry this marker observe the release through a local activity too: it reads helm's
+ * storage and the values (plus `helm get manifest` and a dry-run when drift detection is on), under
+ * the same one-minute timeout, and ran twice per pass as a normal activity with a workflow task
+ * each. Older runs replay with the normal activity.
+ */
+const LOCAL_OBSERVE = 'helmrelease-local-observe';
+const observer = (): Pick<Activities, 'observeRelease'> => (patched(LOCAL_OBSERVE) ? local : io);
+
 /** How soon a HelmRelease whose chart is not ready looks again. */
 const SOURCE_REQUEUE_MS = 30_000;
 
@@ -208,7 +217,7 @@ async function pass(
   const chartVersion = chart.artifact.revision;
   try {
     step('observe');
-    let observed = await io.observeRelease({ ref, generation: plan.generation });
+    let observed = await observer().observeRelease({ ref, generation: plan.generation });
     const { configDigest } = observed;
     // New inputs (or a resetAt request) reset the failure counters, as Flux's MustResetFailures does.
     const changed =
@@ -254,7 +263,7 @@ async function pass(
       if (decision.action === 'none' || decision.action === 'stall') break;
       step(decision.action);
       await act(decision, plan, books, input);
-      observed = await io.observeRelease({ ref, generation: plan.generation });
+      observed = await observer().observeRelease({ ref, generation: plan.generation });
     }
     const fields = {
       history: books.history,
