@@ -163,6 +163,8 @@ async function pass(
   const steps: string[] = [];
   const step = (s: string): void => (steps.push(s), ctx.step(s));
   step('load');
+  // Decided before the first local activity: replay must meet the marker in the same workflow task.
+  const observe = observer();
   const plan = await statusIo().loadHelmRelease(ref);
   const state = { ...prior, handledGeneration: plan.generation, handledRequestedAt: plan.requestedAt };
   const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult => ({
@@ -217,7 +219,7 @@ async function pass(
   const chartVersion = chart.artifact.revision;
   try {
     step('observe');
-    let observed = await observer().observeRelease({ ref, generation: plan.generation });
+    let observed = await observe.observeRelease({ ref, generation: plan.generation });
     const { configDigest } = observed;
     // New inputs (or a resetAt request) reset the failure counters, as Flux's MustResetFailures does.
     const changed =
@@ -263,7 +265,7 @@ async function pass(
       if (decision.action === 'none' || decision.action === 'stall') break;
       step(decision.action);
       await act(decision, plan, books, input);
-      observed = await observer().observeRelease({ ref, generation: plan.generation });
+      observed = await observe.observeRelease({ ref, generation: plan.generation });
     }
     const fields = {
       history: books.history,
