@@ -44,7 +44,7 @@ const waitingForDependency = plan({ dependencies: { ready: false, message: "depe
 /** One scenario: the plans successive passes load (the first pass runs at start), one update per later pass. */
 interface Scenario {
   name: string;
-  workflow: 'kustomizationWorkflow' | 'helmReleaseWorkflow';
+  workflow: 'kustomizationWorkflow' | 'helmReleaseWorkflow' | 'gitRepositoryWorkflow';
   plans: Record<string, unknown>[];
 }
 
@@ -79,6 +79,7 @@ const releasePlan = (over: Record<string, unknown> = {}): Record<string, unknown
   ...over,
 });
 const chartNotReady = releasePlan({ chart: { ready: false, message: "HelmChart 'apps/apps-web' is not ready" } });
+const sourcePlan = { exists: true, generation: 1, deleting: false, suspended: false, intervalMs: 3_600_000 };
 
 export const SCENARIOS: Scenario[] = [
   { name: 'kustomization-applies-then-unchanged', workflow: 'kustomizationWorkflow', plans: [plan(), plan()] },
@@ -98,6 +99,11 @@ export const SCENARIOS: Scenario[] = [
     plans: [plan({ checksHealth: true }), plan({ checksHealth: true })],
   },
   { name: 'helmrelease-installs-then-in-sync', workflow: 'helmReleaseWorkflow', plans: [releasePlan(), releasePlan()] },
+  {
+    name: 'gitrepository-fetches-then-unchanged',
+    workflow: 'gitRepositoryWorkflow',
+    plans: [sourcePlan, { ...sourcePlan, artifact }],
+  },
   { name: 'helmrelease-waits-for-chart', workflow: 'helmReleaseWorkflow', plans: [chartNotReady, releasePlan()] },
 ];
 
@@ -105,6 +111,7 @@ function fakeActivities(plans: Record<string, unknown>[]): Record<string, (input
   const queue = [...plans];
   const next = async (): Promise<unknown> => queue.shift() ?? plans.at(-1);
   let installed = false;
+  let fetched = false;
   const release = {
     revision: 1,
     status: 'deployed',
@@ -124,6 +131,13 @@ function fakeActivities(plans: Record<string, unknown>[]): Record<string, (input
     observeRelease: async () => ({ configDigest: 'sha256:cfg', ...(installed ? { release } : {}) }),
     helmInstall: async () => ((installed = true), { ok: true, message: 'Helm install succeeded' }),
     writeStatus: async () => undefined,
+    loadSource: next,
+    // A new revision on the first fetch, the same one after.
+    fetchSource: async () => {
+      const changed = !fetched;
+      fetched = true;
+      return { changed, artifact: { ...artifact, url: 'http://artifacts/repo.tar.gz', lastUpdateTime: 'now' } };
+    },
   };
 }
 
