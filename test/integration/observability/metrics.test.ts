@@ -89,11 +89,15 @@ describe('metrics: /metrics of the worker and the controller after reconciles', 
     const good = { kind: 'Kustomization', namespace: ns, name: 'good' };
     const bad = { kind: 'Kustomization', namespace: ns, name: 'bad' };
 
-    // The sink call happens after the status write the test waited for: poll until it is in.
+    // The sink call happens after the status write the test waited for (when the workflow task
+    // that ran the status write completes): poll until both are in.
     const text = await eventually(
       async () => {
         const t = await scrape(workerUrl);
-        return value(t, 'ballast_reconciles_total', { ...bad, result: 'failure' }) > 0 ? t : undefined;
+        const both =
+          value(t, 'ballast_reconciles_total', { ...bad, result: 'failure' }) > 0 &&
+          value(t, 'ballast_reconciles_total', { ...good, result: 'success' }) > 0;
+        return both ? t : undefined;
       },
       async () =>
         (await scrape(workerUrl))
