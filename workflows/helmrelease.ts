@@ -47,7 +47,6 @@ const statusIo = (): Pick<Activities, 'loadHelmRelease' | 'writeStatus'> => (pat
  * each. Older runs replay with the normal activity.
  */
 const LOCAL_OBSERVE = 'helmrelease-local-observe';
-const observer = (): Pick<Activities, 'observeRelease'> => (patched(LOCAL_OBSERVE) ? local : io);
 
 /** How soon a HelmRelease whose chart is not ready looks again. */
 const SOURCE_REQUEUE_MS = 30_000;
@@ -164,7 +163,7 @@ async function pass(
   const step = (s: string): void => (steps.push(s), ctx.step(s));
   step('load');
   // Decided before the first local activity: replay must meet the marker in the same workflow task.
-  const observe = observer();
+  const observe: Pick<Activities, 'observeRelease'> = patched(LOCAL_OBSERVE) ? local : io;
   const plan = await statusIo().loadHelmRelease(ref);
   const state = { ...prior, handledGeneration: plan.generation, handledRequestedAt: plan.requestedAt };
   const result = (ready: boolean, reason: string, message: string, revision?: string): ReconcileResult => ({

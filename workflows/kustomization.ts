@@ -86,29 +86,21 @@ const since = (t: number): number => Date.now() - t;
 
 type Applied = { applied: ApplyResult; pruned: PruneResult };
 
-/** Apply (dry-run first unless `validate` is false) and prune, as local activities. */
+/**
+ * Validates (unless `validate` is false), applies and prunes: inside apply and as local activities
+ * in runs with LOCAL_APPLY, as a separate step and activity tasks in the runs before it.
+ */
 async function applyAndPrune(input: StepInput, validate: boolean, prune: boolean, ctx: PassContext): Promise<Applied> {
-  ctx.step('apply');
-  const applied = await local.applyKustomization({ ...input, validate });
-  ctx.step('prune');
-  return { applied, pruned: await local.pruneKustomization({ ...input, prune }) };
-}
-
-/** The same steps as runs without LOCAL_APPLY took them: validate, apply and prune as activity tasks. */
-async function applyAndPruneAsTasks(
-  input: StepInput,
-  validate: boolean,
-  prune: boolean,
-  ctx: PassContext
-): Promise<Applied> {
-  if (validate) {
+  const inApply = patched(LOCAL_APPLY);
+  const steps = inApply ? local : io;
+  if (validate && !inApply) {
     ctx.step('validate');
     await io.validateKustomization(input);
   }
   ctx.step('apply');
-  const applied = await io.applyKustomization(input);
+  const applied = await steps.applyKustomization(inApply ? { ...input, validate } : input);
   ctx.step('prune');
-  return { applied, pruned: await io.pruneKustomization({ ...input, prune }) };
+  return { applied, pruned: await steps.pruneKustomization({ ...input, prune }) };
 }
 
 /** Builds, validates, applies, prunes and health-checks one artifact; returns a failure or the health result. */
@@ -128,9 +120,7 @@ async function deploy(
     // The apiserver accepted exactly these manifests at the last apply; apply itself still
     // reports anything that changed since (a removed CRD, a new admission policy).
     const validate = !(patched(LEAN_PASS) && digest === validatedDigest);
-    const { applied, pruned } = patched(LOCAL_APPLY)
-      ? await applyAndPrune(input, validate, plan.prune, ctx)
-      : await applyAndPruneAsTasks(input, validate, plan.prune, ctx);
+    const { applied, pruned } = await applyAndPrune(input, validate, plan.prune, ctx);
     changed = applied.created + applied.configured + pruned.deleted;
   } catch (err) {
     return { digest, failure: describeFailure(err) };
